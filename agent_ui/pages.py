@@ -1,0 +1,120 @@
+"""Page routes: sign-in, the agent desk (customer search) and the customer view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from litestar import Request, Response, get, post
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agent_ui import i18n
+from contact_center.auth import service as auth_service
+from contact_center.auth.guards import STAFF, current_user, public, requires
+from contact_center.auth.middleware import SESSION_USER_KEY
+from contact_center.customers import history as customer_history
+from contact_center.customers import service as customer_service
+from contact_center.errors import NotAuthenticated
+from contact_center.phones import display as phone_display
+
+HERE = Path(__file__).parent
+LANG_COOKIE = "cc_lang"
+
+
+def _install(engine: JinjaTemplateEngine) -> None:
+    env = engine.engine
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["current_locale"] = i18n.current_locale
+    env.globals["phone_display"] = phone_display
+    env.globals["LOCALES"] = i18n.LOCALES
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine, engine_callback=_install)
+
+
+def _page(request: Request, name: str, status_code: int = 200, **context: Any) -> Template:  # type: ignore[type-arg]
+    i18n.set_locale(i18n.negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")))
+    return Template(name, context={"user": current_user(request), **context}, status_code=status_code)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only local paths: an open redirect would let a phishing link bounce through our sign-in.
+    return target if target and target.startswith("/") and not target.startswith("//") else "/desk"
+
+
+@dataclass
+class LoginForm:
+    username: str = ""
+    password: str = ""
+    next: str = ""
+
+
+@get("/login", guards=[public], include_in_schema=False)
+async def login_page(request: Request, next: str | None = None) -> Template:  # type: ignore[type-arg]
+    return _page(request, "login.html", next=_safe_next(next))
+
+
+@post("/login", guards=[public], include_in_schema=False)
+async def login_submit(
+    request: Request,  # type: ignore[type-arg]
+    db_session: AsyncSession,
+    data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template | Redirect:
+    try:
+        user = await auth_service.authenticate_password(db_session, data.username.strip(), data.password)
+    except NotAuthenticated:
+        return _page(request, "login.html", status_code=401, error=True, next=_safe_next(data.next))
+    request.set_session({SESSION_USER_KEY: user.id})
+    return Redirect(_safe_next(data.next))
+
+
+@post("/logout", guards=[public], include_in_schema=False)
+async def logout(request: Request) -> Redirect:  # type: ignore[type-arg]
+    request.clear_session()
+    return Redirect("/login")
+
+
+@get("/lang/{locale:str}", guards=[public], include_in_schema=False)
+async def choose_language(request: Request, locale: str) -> Redirect:  # type: ignore[type-arg]
+    response = Redirect(_safe_next(request.headers.get("referer", "").partition(request.url.netloc)[2] or None))
+    if locale in i18n.LOCALES:
+        response.set_cookie(LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+@get("/", guards=[public], include_in_schema=False)
+async def home(request: Request) -> Redirect:  # type: ignore[type-arg]
+    return Redirect("/desk" if current_user(request) else "/login")
+
+
+@get("/desk", guards=[requires(*STAFF)], include_in_schema=False)
+async def desk(request: Request, db_session: AsyncSession, q: str | None = None, offset: int = 0) -> Template:  # type: ignore[type-arg]
+    results = None
+    if q and q.strip():
+        results = await customer_service.search(db_session, q=q, city=None, tier=None, limit=25, offset=max(offset, 0))
+    return _page(request, "desk.html", q=q or "", results=results)
+
+
+@get("/desk/customers/{customer_id:int}", guards=[requires(*STAFF)], include_in_schema=False)
+async def customer_page(
+    request: Request, db_session: AsyncSession, customer_id: int, offset: int = 0  # type: ignore[type-arg]
+) -> Template:
+    view = await customer_history.history(db_session, customer_id, tickets_limit=20, tickets_offset=max(offset, 0))
+    return _page(request, "customer.html", h=view)
+
+
+static_files = create_static_files_router(
+    path="/static", directories=[HERE / "static"], guards=[public], include_in_schema=False
+)
+
+ROUTES = [login_page, login_submit, logout, choose_language, home, desk, customer_page, static_files]
+__all__ = ["ROUTES", "Response", "template_config"]

@@ -1,0 +1,1 @@
+"""Contact centre: ticketing with Asterisk CTI, screen-pop and the customer's full history."""

@@ -1,0 +1,77 @@
+"""The Litestar application: the composition root that wires domains, pages, auth and the database."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
+from litestar import Litestar
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.memory import MemoryChannelsBackend
+from litestar.config.csrf import CSRFConfig
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.session.client_side import CookieBackendConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+
+from agent_ui import pages
+from contact_center.auth.controllers import AuthController
+from contact_center.auth.middleware import AuthMiddleware
+from contact_center.customers.controllers import CustomerController
+from contact_center.db.session import create_engine, create_session_factory
+from contact_center.health import health
+from contact_center.settings import Settings, get_settings
+from contact_center.tickets.controllers import TicketController
+from contact_center.web_errors import EXCEPTION_HANDLERS
+
+
+def _channels(settings: Settings) -> ChannelsPlugin:
+    if settings.redis_url:
+        from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+        from redis.asyncio import Redis
+
+        backend = RedisChannelsPubSubBackend(redis=Redis.from_url(settings.redis_url))
+        return ChannelsPlugin(backend=backend, arbitrary_channels_allowed=True)
+    return ChannelsPlugin(backend=MemoryChannelsBackend(), arbitrary_channels_allowed=True)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    engine = create_engine(settings.database)
+    session_factory = create_session_factory(engine)
+    db_config = SQLAlchemyAsyncConfig(
+        engine_instance=engine,
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        before_send_handler="autocommit",
+        set_default_exception_handler=False,
+    )
+    cookie_secret = hashlib.sha256(settings.secret_key.encode()).digest()
+    session_config = CookieBackendConfig(secret=cookie_secret, key="cc_session", samesite="lax")
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    return Litestar(
+        route_handlers=[health, AuthController, CustomerController, TicketController, *pages.ROUTES],
+        plugins=[SQLAlchemyPlugin(config=db_config), _channels(settings)],
+        middleware=[session_config.middleware, DefineMiddleware(AuthMiddleware)],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        template_config=pages.template_config(),
+        csrf_config=CSRFConfig(secret=settings.secret_key, cookie_name="cc_csrf", exclude=["/api", "/ws"]),
+        openapi_config=OpenAPIConfig(
+            title="Contact Center API", version="0.1.0", path="/schema", render_plugins=[JsonRenderPlugin()]
+        ),
+        lifespan=[lifespan],
+        state=_state(settings, session_factory),
+        debug=False,
+    )
+
+
+def _state(settings: Settings, session_factory: object) -> object:
+    from litestar.datastructures import State
+
+    return State({"settings": settings, "session_factory": session_factory})

@@ -1,0 +1,44 @@
+"""Role guards. Every route handler carries exactly one of these; a test walks the route table to prove it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from contact_center.auth.schemas import CurrentUser
+from contact_center.models import Role
+
+Guard = Callable[[ASGIConnection, BaseRouteHandler], None]  # type: ignore[type-arg]
+
+STAFF = (Role.ADMIN, Role.SUPERVISOR, Role.AGENT, Role.QA)
+DESK = (Role.ADMIN, Role.SUPERVISOR, Role.AGENT)
+
+
+def current_user(connection: ASGIConnection) -> CurrentUser | None:  # type: ignore[type-arg]
+    user = connection.scope.get("user")
+    return user if isinstance(user, CurrentUser) else None
+
+
+def requires(*roles: Role) -> Guard:
+    """Only signed-in users holding one of `roles`: 401 when anonymous, 403 for any other role."""
+    allowed = frozenset(roles)
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+        user = current_user(connection)
+        if user is None:
+            raise NotAuthorizedException("sign in or send a bearer token")
+        if user.role not in allowed:
+            raise PermissionDeniedException("your role may not do this")
+
+    guard.allowed_roles = allowed  # type: ignore[attr-defined]
+    return guard
+
+
+def public(_: ASGIConnection, __: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+    """Open to anyone: declared, so a forgotten guard is never mistaken for a public route."""
+
+
+public.allowed_roles = None  # type: ignore[attr-defined]

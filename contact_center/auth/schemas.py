@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import msgspec
+
+
+class CurrentUser(msgspec.Struct, frozen=True):
+    """Who is making a request: what guards and services need, nothing secret."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    extension: str | None = None
+    customer_id: int | None = None
+
+
+class LoginRequest(msgspec.Struct):
+    username: str
+    password: str

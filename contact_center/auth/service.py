@@ -1,0 +1,107 @@
+"""Users and credentials: creating users, issuing tokens, checking passwords and tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contact_center.auth import repository
+from contact_center.auth.passwords import hash_password, verify_password
+from contact_center.auth.schemas import CurrentUser
+from contact_center.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
+from contact_center.models import ApiToken, Role, User
+
+_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+_EXTENSION = re.compile(r"^[0-9A-Za-z*#+_-]{1,32}$")
+MIN_PASSWORD_LENGTH = 8
+TOKEN_PREFIX = "cc_"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def to_current_user(user: User) -> CurrentUser:
+    return CurrentUser(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        extension=user.extension,
+        customer_id=user.customer_id,
+    )
+
+
+def _validate_new_user(username: str, role: str, extension: str | None, password: str | None) -> None:
+    if not _USERNAME.match(username):
+        raise ValidationFailed("username: 1–64 letters, digits, '.', '_', '@' or '-'")
+    if role not in {r.value for r in Role}:
+        raise ValidationFailed(f"role must be one of {', '.join(r.value for r in Role)}")
+    if extension is not None and not _EXTENSION.match(extension):
+        raise ValidationFailed("extension: 1–32 digits or dial characters")
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
+async def add_user(
+    session: AsyncSession,
+    username: str,
+    role: str,
+    *,
+    display_name: str | None = None,
+    extension: str | None = None,
+    password: str | None = None,
+    customer_id: int | None = None,
+) -> User:
+    """Creates a user; the username and the extension must be free."""
+    _validate_new_user(username, role, extension, password)
+    if await repository.get_user_by_username(session, username):
+        raise Conflict(f"user {username!r} already exists")
+    if extension and await repository.get_user_by_extension(session, extension):
+        raise Conflict(f"extension {extension} already belongs to another user")
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        role=role,
+        extension=extension,
+        password_hash=hash_password(password) if password else None,
+        customer_id=customer_id,
+    )
+    repository.add(session, user)
+    await session.flush()
+    return user
+
+
+async def create_token(session: AsyncSession, username: str, label: str = "") -> str:
+    """Issues a bearer token for a user; returns the token, which is stored only as a hash."""
+    user = await repository.get_user_by_username(session, username)
+    if user is None:
+        raise NotFound(f"no user {username!r}")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    repository.add(session, ApiToken(user_id=user.id, token_hash=token_hash(token), label=label))
+    await session.flush()
+    return token
+
+
+async def authenticate_password(session: AsyncSession, username: str, password: str) -> CurrentUser:
+    """The user these credentials belong to; the same error whatever was wrong."""
+    user = await repository.get_user_by_username(session, username) if username else None
+    ok = verify_password(password, user.password_hash if user else None)
+    if user is None or not ok or not user.is_active:
+        raise NotAuthenticated("wrong username or password")
+    return to_current_user(user)
+
+
+async def authenticate_token(session: AsyncSession, token: str) -> CurrentUser | None:
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    user = await repository.get_user_by_token_hash(session, token_hash(token))
+    return to_current_user(user) if user else None
+
+
+async def current_user_by_id(session: AsyncSession, user_id: int) -> CurrentUser | None:
+    user = await repository.get_user(session, user_id)
+    return to_current_user(user) if user and user.is_active else None

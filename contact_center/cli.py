@@ -1,0 +1,84 @@
+"""The `contact-center` command: one entry point for running, operating and loading the system."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from contact_center.settings import get_settings
+
+LATER = {
+    "worker": "the arq worker arrives with routing and SLAs (issue #4)",
+    "kb": "the knowledge base arrives with issue #5",
+    "nlp": "the classifier arrives with issue #5",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="contact-center", description="Open-source contact centre")
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="run everything in one process on SQLite with demo data")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--customers", type=int, default=2000, help="demo customers to generate on first start")
+    serve = sub.add_parser("serve", help="run the web application")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    sub.add_parser("worker", help="run background jobs (arq)")
+    sub.add_parser("bridge", help="run the Asterisk CTI bridge")
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    imp = sub.add_parser("import", help="import JSON Lines files from the old system")
+    imp.add_argument("files", nargs="+", type=Path)
+    imp.add_argument("--kind", choices=["customers", "assets", "purchases", "tickets", "interactions"])
+    seed = sub.add_parser("seed", help="generate realistic demo data and import it")
+    seed.add_argument("--customers", type=int, default=1000)
+    seed.add_argument("--seed", type=int, default=1)
+    seed.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="last day of history (default today)")
+    seed.add_argument("--out", type=Path, default=None, help="where to write the JSONL files")
+    seed.add_argument("--no-import", action="store_true", help="only write the files")
+    users = sub.add_parser("users", help="manage users")
+    users_sub = users.add_subparsers(dest="action", required=True)
+    add = users_sub.add_parser("add", help="add a user")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["admin", "supervisor", "agent", "qa", "customer"])
+    add.add_argument("--extension")
+    add.add_argument("--password")
+    add.add_argument("--display-name")
+    token = sub.add_parser("token", help="bearer tokens for the REST API")
+    token_sub = token.add_subparsers(dest="action", required=True)
+    create = token_sub.add_parser("create", help="print a new bearer token for a user")
+    create.add_argument("--user", required=True)
+    create.add_argument("--label", default="")
+    kb = sub.add_parser("kb", help="knowledge base")
+    kb.add_argument("rest", nargs=argparse.REMAINDER)
+    nlp = sub.add_parser("nlp", help="text classifier")
+    nlp.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from contact_center import commands
+
+    if args.command in LATER:
+        print(f"contact-center {args.command}: not yet available — {LATER[args.command]}", file=sys.stderr)
+        return 2
+    if args.command == "bridge":
+        print("contact-center bridge: not yet available — the CTI bridge arrives with issue #3", file=sys.stderr)
+        return 2
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    try:
+        return commands.run(args, get_settings())
+    except commands.CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+__all__ = ["main", "asyncio"]

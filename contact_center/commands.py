@@ -1,0 +1,154 @@
+"""What each CLI command does; `cli.py` only parses arguments."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import secrets
+import sys
+from pathlib import Path
+
+from contact_center.auth import service as auth_service
+from contact_center.console import progress
+from contact_center.db.migrate import upgrade
+from contact_center.db.session import create_engine, create_session_factory
+from contact_center.errors import DomainError
+from contact_center.imports import kinds
+from contact_center.imports.service import Importer, ImportReport
+from contact_center.settings import Settings
+
+MAX_PRINTED_MESSAGES = 50
+
+
+class CommandError(Exception):
+    """A command could not do its job; the message tells the operator why."""
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "db":
+        upgrade(settings.database.url)
+        print(f"database at head ({settings.database.backend})")
+        return 0
+    if args.command == "import":
+        reports = asyncio.run(import_files(settings, args.files, args.kind))
+        return 1 if any(r.skipped for r in reports) else 0
+    if args.command == "seed":
+        return seed(settings, args)
+    if args.command == "users":
+        return asyncio.run(_add_user(settings, args))
+    if args.command == "token":
+        return asyncio.run(_create_token(settings, args.user, args.label))
+    if args.command == "serve":
+        return serve(settings, args.host, args.port)
+    if args.command == "demo":
+        from contact_center import demo
+
+        return demo.run(settings, port=args.port, customers=args.customers)
+    raise CommandError(f"unknown command {args.command}")
+
+
+def serve(settings: Settings, host: str, port: int) -> int:
+    import uvicorn
+
+    from contact_center.app import create_app
+
+    upgrade(settings.database.url)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+    return 0
+
+
+async def import_files(settings: Settings, files: list[Path], kind: str | None = None) -> list[ImportReport]:
+    """Imports files in dependency order (customers before the tickets that name them)."""
+    plan: list[tuple[Path, str]] = []
+    for path in files:
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        detected = kind or kinds.detect(path)
+        if detected is None:
+            raise CommandError(f"{path}: cannot tell what it holds; name it customers.jsonl, assets.jsonl, ...")
+        plan.append((path, detected))
+    if settings.database.backend == "sqlite":
+        upgrade(settings.database.url)  # the embedded database is ours to create; PostgreSQL is migrated by `db upgrade`
+    engine = create_engine(settings.database)
+    printed = 0
+
+    def on_message(source: str, line: int, level: str, text: str) -> None:
+        nonlocal printed
+        printed += 1
+        if printed <= MAX_PRINTED_MESSAGES:
+            print(f"{source}:{line}: {level}: {text}", file=sys.stderr)
+
+    importer = Importer(create_session_factory(engine), on_message=on_message)
+    reports = []
+    try:
+        for path, what in kinds.in_dependency_order(plan):
+            with progress(f"{path.name}", path.stat().st_size) as advance:
+                report = await importer.import_file(path, what, progress=advance)
+            print(report.summary())
+            reports.append(report)
+    finally:
+        await engine.dispose()
+    if printed > MAX_PRINTED_MESSAGES:
+        print(f"... and {printed - MAX_PRINTED_MESSAGES} more messages not shown", file=sys.stderr)
+    return reports
+
+
+def seed(settings: Settings, args: argparse.Namespace) -> int:
+    from contact_center.seed.generator import write_jsonl
+
+    if args.customers < 1:
+        raise CommandError("--customers must be at least 1")
+    as_of = args.as_of or dt.date.today()
+    out = args.out or settings.var_dir / f"seed-{args.customers}-{args.seed}-{as_of.isoformat()}"
+    out.mkdir(parents=True, exist_ok=True)
+    with progress("generating", args.customers, unit="customers") as advance:
+        done = 0
+
+        def step(n: int) -> None:
+            nonlocal done
+            advance(n - done)
+            done = n
+
+        files = write_jsonl(out, args.customers, args.seed, as_of, progress=step)
+    print(f"wrote {', '.join(str(p) for p in files.values())}")
+    if args.no_import:
+        return 0
+    reports = asyncio.run(import_files(settings, list(files.values())))
+    return 1 if any(r.skipped for r in reports) else 0
+
+
+
+async def _add_user(settings: Settings, args: argparse.Namespace) -> int:
+    engine = create_engine(settings.database)
+    password = args.password or (None if args.role == "customer" else secrets.token_urlsafe(12))
+    try:
+        async with create_session_factory(engine)() as session, session.begin():
+            user = await auth_service.add_user(
+                session, args.name, args.role, display_name=args.display_name,
+                extension=args.extension, password=password,
+            )
+    except DomainError as exc:
+        raise CommandError(exc.message) from exc
+    finally:
+        await engine.dispose()
+    print(f"added {user.username} ({user.role}{', extension ' + user.extension if user.extension else ''})")
+    if password and not args.password:
+        print(f"generated password: {password}")
+    return 0
+
+
+async def _create_token(settings: Settings, username: str, label: str) -> int:
+    engine = create_engine(settings.database)
+    try:
+        async with create_session_factory(engine)() as session, session.begin():
+            token = await auth_service.create_token(session, username, label)
+    except DomainError as exc:
+        raise CommandError(exc.message) from exc
+    finally:
+        await engine.dispose()
+    print(token)
+    return 0
+
+
+__all__ = ["CommandError", "import_files", "run", "Path"]

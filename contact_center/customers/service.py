@@ -1,0 +1,138 @@
+"""Customers: create, change, find by caller number, and the single customer view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contact_center import phones as phone_numbers
+from contact_center.customers import repository
+from contact_center.customers import schemas as s
+from contact_center.errors import NotFound, ValidationFailed
+from contact_center.models import Asset, Customer, CustomerPhone, Ticket
+from contact_center.pagination import Page, check_window
+
+VALUE_TIERS = ("vip", "gold", "standard", "basic")
+WARRANTY_SOON_DAYS = 30
+HISTORY_OPEN_LIMIT = 50
+HISTORY_INTERACTIONS = 20
+HISTORY_PURCHASES = 10
+
+
+def to_schema(customer: Customer) -> s.Customer:
+    return s.Customer(
+        id=customer.id,
+        external_id=customer.external_id,
+        name=customer.name,
+        phones=[
+            s.Phone(e164=p.e164, display=phone_numbers.display(p.e164), raw=p.raw, label=p.label)
+            for p in customer.phones
+        ],
+        emails=list(customer.emails or []),
+        birthday=customer.birthday,
+        important_dates=list(customer.important_dates or []),
+        city=customer.city,
+        address=customer.address,
+        preferences=customer.preferences,
+        taboos=customer.taboos,
+        notes=customer.notes,
+        value_tier=customer.value_tier,
+        customer_since=customer.customer_since,
+        created_at=customer.created_at,
+        updated_at=customer.updated_at,
+    )
+
+
+def normalise_phones(numbers: Iterable[s.PhoneIn | str]) -> list[CustomerPhone]:
+    """Phone rows for a customer; an invalid number is an error naming it, a repeated one is kept once."""
+    rows: dict[str, CustomerPhone] = {}
+    for item in numbers:
+        raw, label = (item, None) if isinstance(item, str) else (item.number, item.label)
+        e164 = phone_numbers.to_e164(raw)
+        if e164 is None:
+            raise ValidationFailed(f"not a valid phone number: {raw!r}")
+        rows.setdefault(e164, CustomerPhone(e164=e164, raw=raw.strip()[:64], label=label))
+    return list(rows.values())
+
+
+def _check_profile(name: str | None, tier: str | None) -> None:
+    if name is not None and not name.strip():
+        raise ValidationFailed("name must not be empty")
+    if tier is not None and tier not in VALUE_TIERS:
+        raise ValidationFailed(f"value_tier must be one of {', '.join(VALUE_TIERS)}")
+
+
+async def get(session: AsyncSession, customer_id: int) -> Customer:
+    customer = await repository.get(session, customer_id)
+    if customer is None:
+        raise NotFound(f"no customer {customer_id}")
+    return customer
+
+
+async def create(session: AsyncSession, data: s.CustomerCreate) -> Customer:
+    """Creates a customer with normalised phones."""
+    _check_profile(data.name, data.value_tier)
+    if data.external_id and await repository.get_by_external_id(session, data.external_id):
+        raise ValidationFailed(f"external_id {data.external_id!r} is already used")
+    customer = Customer(
+        external_id=data.external_id,
+        name=data.name.strip(),
+        emails=data.emails,
+        birthday=data.birthday,
+        important_dates=msgspec.to_builtins(data.important_dates),
+        city=data.city,
+        address=data.address,
+        preferences=data.preferences,
+        taboos=data.taboos,
+        notes=data.notes,
+        value_tier=data.value_tier,
+        customer_since=dt.date.today(),
+        extra={},
+    )
+    customer.phones = normalise_phones(data.phones)
+    session.add(customer)
+    await session.flush()
+    return customer
+
+
+async def update(session: AsyncSession, customer_id: int, data: s.CustomerUpdate) -> Customer:
+    """Changes the fields sent; phones, when sent, replace the list."""
+    customer = await get(session, customer_id)
+    changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+    _check_profile(changes.get("name"), changes.get("value_tier"))
+    if "phones" in changes:
+        customer.phones = normalise_phones(changes.pop("phones"))
+    if "important_dates" in changes:
+        changes["important_dates"] = msgspec.to_builtins(changes["important_dates"])
+    for key, value in changes.items():
+        setattr(customer, key, value.strip() if key == "name" else value)
+    await session.flush()
+    return customer
+
+
+async def delete(session: AsyncSession, customer_id: int) -> None:
+    """Deletes a customer and what they own; their tickets stay, detached, for the statistics."""
+    await repository.delete_customer(session, await get(session, customer_id))
+
+
+async def lookup_by_phone(session: AsyncSession, phone: str) -> s.LookupResult:
+    """Every customer with this number, however it was written."""
+    e164 = phone_numbers.to_e164(phone)
+    found = await repository.find_by_e164(session, e164) if e164 else []
+    return s.LookupResult(phone=phone, e164=e164, customers=[to_schema(c) for c in found])
+
+
+async def search(
+    session: AsyncSession, *, q: str | None, city: str | None, tier: str | None, limit: int, offset: int
+) -> Page[s.Customer]:
+    """Customers by name prefix, phone or external id, city and tier."""
+    check_window(limit, offset)
+    q = q.strip() if q else None
+    e164 = phone_numbers.to_e164(q) if q else None
+    items, total = await repository.search(
+        session, q=q, e164=e164, city=city, tier=tier, limit=limit, offset=offset
+    )
+    return Page(items=[to_schema(c) for c in items], total=total, limit=limit, offset=offset)

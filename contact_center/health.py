@@ -1,0 +1,40 @@
+"""GET /health: is the app up, and on which backends."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Request, get
+from litestar.status_codes import HTTP_200_OK
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contact_center.auth.guards import public
+from contact_center.settings import Settings
+
+
+class Health(msgspec.Struct):
+    status: str
+    database: str
+    database_ok: bool
+    channels: str
+    jobs: str
+    version: str
+
+
+@get("/health", guards=[public], tags=["health"], status_code=HTTP_200_OK)
+async def health(request: Request, db_session: AsyncSession) -> Health:  # type: ignore[type-arg]
+    """Liveness and the configured backends (database, channels, jobs)."""
+    settings: Settings = request.app.state.settings
+    try:
+        await db_session.execute(text("SELECT 1"))
+        db_ok = True
+    except Exception:  # noqa: BLE001  (health reports the failure instead of raising it)
+        db_ok = False
+    return Health(
+        status="ok" if db_ok else "degraded",
+        database=settings.database.backend,
+        database_ok=db_ok,
+        channels=settings.channels_backend,
+        jobs=settings.jobs_backend,
+        version="0.1.0",
+    )

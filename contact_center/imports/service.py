@@ -1,0 +1,122 @@
+"""The importer: streams a JSON Lines file, converts each line, and upserts in batches.
+
+Each batch is one transaction: resolve references in bulk, upsert by `external_id` (a row whose
+values did not change is left alone, so importing the same file twice changes nothing), sync the
+customers' phones, commit. A bad line is reported with its number and skipped; the rest goes in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from contact_center.imports import kinds, records, upsert
+
+MAX_KEPT_MESSAGES = 1000
+
+
+@dataclass
+class ImportReport:
+    source: str
+    kind: str
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    warnings: int = 0
+    messages: list[tuple[int, str, str]] = field(default_factory=list)  # (line, "error"|"warning", text)
+
+    def note(self, line: int, level: str, text: str) -> None:
+        if level == "error":
+            self.skipped += 1
+        else:
+            self.warnings += 1
+        if len(self.messages) < MAX_KEPT_MESSAGES:
+            self.messages.append((line, level, text))
+
+    def summary(self) -> str:
+        return (
+            f"{self.source} ({self.kind}): {self.read} read, {self.inserted} new, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.skipped} skipped, {self.warnings} warnings"
+        )
+
+
+Message = Callable[[str, int, str, str], None]  # (source, line, level, text)
+
+
+def _lines(path: Path, progress: Callable[[int], None] | None) -> Iterator[tuple[int, bytes]]:
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if progress:
+                progress(len(line))
+            yield number, line
+
+
+def _parse(line: bytes) -> dict[str, Any]:
+    try:
+        obj = json.loads(line.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise records.RecordError("not UTF-8") from None
+    except ValueError as exc:
+        raise records.RecordError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(obj, dict):
+        raise records.RecordError("a line must hold one JSON object")
+    return obj
+
+
+class Importer:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        batch_size: int = 2000,
+        on_message: Message | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._batch_size = batch_size
+        self._on_message = on_message
+        self._refs = upsert.ReferenceCache()
+
+    async def import_file(
+        self, path: Path, kind: str | None = None, progress: Callable[[int], None] | None = None
+    ) -> ImportReport:
+        """Imports one file; `kind` is detected from the name or the fields when not given."""
+        kind = kind or kinds.detect(path)
+        if kind not in records.CONVERTERS:
+            raise ValueError(f"{path}: cannot tell what this file holds; name it customers.jsonl, tickets.jsonl, ...")
+        report = ImportReport(source=str(path), kind=kind)
+        batch: list[tuple[int, Any]] = []
+        for number, line in _lines(path, progress):
+            if not line.strip():
+                continue
+            report.read += 1
+            try:
+                batch.append((number, records.CONVERTERS[kind](_parse(line))))
+            except records.RecordError as exc:
+                self._note(report, number, "error", str(exc))
+            if len(batch) >= self._batch_size:
+                await self._flush(report, batch)
+                batch = []
+        if batch:
+            await self._flush(report, batch)
+        return report
+
+    def _note(self, report: ImportReport, line: int, level: str, text: str) -> None:
+        report.note(line, level, text)
+        if self._on_message:
+            self._on_message(report.source, line, level, text)
+
+    async def _flush(self, report: ImportReport, batch: list[tuple[int, Any]]) -> None:
+        async with self._sessions() as session, session.begin():
+            outcome = await upsert.write_batch(session, report.kind, batch, self._refs)
+        for line, level, text in outcome.messages:
+            self._note(report, line, level, text)
+        report.inserted += outcome.inserted
+        report.updated += outcome.updated
+        report.unchanged += outcome.unchanged

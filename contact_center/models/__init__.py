@@ -1,0 +1,25 @@
+"""Every table, one module each; importing this package registers them all on `Base.metadata`."""
+
+from contact_center.models.api_token import ApiToken
+from contact_center.models.asset import Asset
+from contact_center.models.customer import Customer, CustomerPhone
+from contact_center.models.interaction import Interaction
+from contact_center.models.purchase import Purchase
+from contact_center.models.queue import Queue
+from contact_center.models.ticket import Ticket
+from contact_center.models.ticket_event import TicketEvent
+from contact_center.models.user import Role, User
+
+__all__ = [
+    "ApiToken",
+    "Asset",
+    "Customer",
+    "CustomerPhone",
+    "Interaction",
+    "Purchase",
+    "Queue",
+    "Role",
+    "Ticket",
+    "TicketEvent",
+    "User",
+]

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from contact_center.db.base import Base, IdMixin, utcnow
+
+
+class ApiToken(IdMixin, Base):
+    """A bearer token; only its SHA-256 is stored, so a database dump reveals no usable token."""
+
+    __tablename__ = "api_tokens"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(128), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[dt.datetime | None]

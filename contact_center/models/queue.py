@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from contact_center.db.base import Base, IdMixin, utcnow
+
+
+class Queue(IdMixin, Base):
+    """A queue of work: Asterisk's call queue of the same name and the tickets routed to it."""
+
+    __tablename__ = "queues"
+
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from contact_center.db.base import Base, IdMixin, utcnow
+
+
+class Ticket(IdMixin, Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ix_tickets_customer_id_created_at", "customer_id", "created_at"),
+        Index("ix_tickets_asset_id_created_at", "asset_id", "created_at"),
+        Index("ix_tickets_status_created_at", "status", "created_at"),
+        Index("ix_tickets_kind_created_at", "kind", "created_at"),
+        Index("ix_tickets_assignee_id_status", "assignee_id", "status"),
+    )
+
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
+    asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id", ondelete="SET NULL"))
+    queue_id: Mapped[int | None] = mapped_column(ForeignKey("queues.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    priority: Mapped[str] = mapped_column(String(16), default="normal")
+    channel: Mapped[str | None] = mapped_column(String(32))
+    category: Mapped[str | None] = mapped_column(String(100))
+    subject: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    first_response_at: Mapped[dt.datetime | None]
+    resolved_at: Mapped[dt.datetime | None]
+    closed_at: Mapped[dt.datetime | None]
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    technician: Mapped[str | None] = mapped_column(String(100), index=True)
+    satisfaction: Mapped[int | None] = mapped_column(SmallInteger)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,1 @@
+"""Deterministic demo data for a Taiwanese home-appliance sales and service company."""

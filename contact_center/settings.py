@@ -1,0 +1,93 @@
+"""Settings from environment variables, with embedded defaults (SQLite, memory channels)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+
+def _var_dir() -> Path:
+    return Path(os.environ.get("CC_VAR_DIR", "var")).resolve()
+
+
+def _secret_key(var_dir: Path) -> str:
+    """A stable signing key: from the environment, else one generated once and kept under var/."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSettings:
+    url: str
+    echo: bool = False
+
+    @property
+    def backend(self) -> str:
+        return "postgresql" if self.url.startswith("postgresql") else "sqlite"
+
+
+@dataclass(frozen=True, slots=True)
+class AmiSettings:
+    host: str = "127.0.0.1"
+    port: int = 5038
+    user: str = "cc"
+    secret: str = field(default="cc-secret", repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database: DatabaseSettings
+    redis_url: str | None
+    ami: AmiSettings
+    app_url: str
+    bridge_token: str | None = field(repr=False)
+    secret_key: str = field(repr=False)
+    var_dir: Path = field(default_factory=_var_dir)
+    default_region: str = "TW"
+
+    @property
+    def channels_backend(self) -> str:
+        return "redis" if self.redis_url else "memory"
+
+    @property
+    def jobs_backend(self) -> str:
+        return "arq" if self.redis_url else "in-process"
+
+
+def load_settings() -> Settings:
+    """Reads the environment now (tests call this after changing it)."""
+    var_dir = _var_dir()
+    default_db = f"sqlite+aiosqlite:///{var_dir / 'contact_center.sqlite3'}"
+    return Settings(
+        database=DatabaseSettings(
+            url=os.environ.get("DATABASE_URL") or default_db,
+            echo=os.environ.get("SQL_ECHO") == "1",
+        ),
+        redis_url=os.environ.get("REDIS_URL") or None,
+        ami=AmiSettings(
+            host=os.environ.get("AMI_HOST", "127.0.0.1"),
+            port=int(os.environ.get("AMI_PORT", "5038")),
+            user=os.environ.get("AMI_USER", "cc"),
+            secret=os.environ.get("AMI_SECRET", "cc-secret"),
+        ),
+        app_url=os.environ.get("APP_URL", "http://127.0.0.1:8000"),
+        bridge_token=os.environ.get("BRIDGE_TOKEN") or None,
+        secret_key=_secret_key(var_dir),
+        var_dir=var_dir,
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,71 @@
+"""REST endpoints for tickets."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, delete, get, patch, post
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contact_center.auth.guards import DESK, STAFF, current_user, requires
+from contact_center.models import Role
+from contact_center.pagination import DEFAULT_LIMIT, Page
+from contact_center.tickets import schemas as s
+from contact_center.tickets import service as ticket_service
+
+
+def _actor(request: Request) -> int | None:  # type: ignore[type-arg]
+    user = current_user(request)
+    return user.id if user else None
+
+
+class TicketController(Controller):
+    path = "/api/tickets"
+    tags = ["tickets"]
+
+    @get("/", guards=[requires(*STAFF)])
+    async def list_tickets(
+        self,
+        db_session: AsyncSession,
+        status: str | None = None,
+        kind: str | None = None,
+        customer_id: int | None = None,
+        assignee_id: int | None = None,
+        queue_id: int | None = None,
+        external_id: str | None = None,
+        open: bool | None = None,
+        limit: int = DEFAULT_LIMIT,
+        offset: int = 0,
+    ) -> Page[s.Ticket]:
+        """Lists tickets, newest first, with filters."""
+        filters = ticket_service.TicketFilters(
+            status=status, kind=kind, customer_id=customer_id, assignee_id=assignee_id,
+            queue_id=queue_id, external_id=external_id, open=open,
+        )
+        return await ticket_service.search(db_session, filters, limit, offset)
+
+    @post("/", guards=[requires(*DESK)])
+    async def create_ticket(self, request: Request, db_session: AsyncSession, data: s.TicketCreate) -> s.Ticket:  # type: ignore[type-arg]
+        """Opens a ticket."""
+        return ticket_service.to_schema(await ticket_service.create(db_session, data, _actor(request)))
+
+    @get("/{ticket_id:int}", guards=[requires(*STAFF)])
+    async def get_ticket(self, db_session: AsyncSession, ticket_id: int) -> s.Ticket:
+        """One ticket."""
+        return ticket_service.to_schema(await ticket_service.get(db_session, ticket_id))
+
+    @patch("/{ticket_id:int}", guards=[requires(*DESK)])
+    async def update_ticket(
+        self, request: Request, db_session: AsyncSession, ticket_id: int, data: s.TicketUpdate  # type: ignore[type-arg]
+    ) -> s.Ticket:
+        """Changes a ticket (status, priority, assignee, ...); every change goes to its history."""
+        ticket = await ticket_service.update(db_session, ticket_id, data, _actor(request))
+        return ticket_service.to_schema(ticket)
+
+    @delete("/{ticket_id:int}", guards=[requires(Role.ADMIN)])
+    async def delete_ticket(self, db_session: AsyncSession, ticket_id: int) -> None:
+        """Deletes a ticket (admins only)."""
+        await ticket_service.delete(db_session, ticket_id)
+
+    @get("/{ticket_id:int}/events", guards=[requires(*STAFF)])
+    async def ticket_events(self, db_session: AsyncSession, ticket_id: int) -> list[s.TicketEvent]:
+        """A ticket's audit history."""
+        return await ticket_service.events(db_session, ticket_id)

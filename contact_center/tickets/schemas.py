@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+
+class Ticket(msgspec.Struct):
+    id: int
+    kind: str
+    status: str
+    priority: str
+    subject: str
+    description: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    external_id: str | None = None
+    customer_id: int | None = None
+    asset_id: int | None = None
+    queue_id: int | None = None
+    channel: str | None = None
+    category: str | None = None
+    first_response_at: dt.datetime | None = None
+    resolved_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    assignee_id: int | None = None
+    technician: str | None = None
+    satisfaction: int | None = None
+
+
+class TicketCreate(msgspec.Struct):
+    kind: str
+    subject: str
+    description: str = ""
+    customer_id: int | None = None
+    asset_id: int | None = None
+    queue_id: int | None = None
+    priority: str = "normal"
+    channel: str | None = "phone"
+    category: str | None = None
+    assignee_id: int | None = None
+    technician: str | None = None
+    external_id: str | None = None
+
+
+class TicketUpdate(msgspec.Struct):
+    """Only the fields sent change; each change is written to the ticket's history."""
+
+    status: str | msgspec.UnsetType = msgspec.UNSET
+    priority: str | msgspec.UnsetType = msgspec.UNSET
+    subject: str | msgspec.UnsetType = msgspec.UNSET
+    description: str | msgspec.UnsetType = msgspec.UNSET
+    category: str | None | msgspec.UnsetType = msgspec.UNSET
+    kind: str | msgspec.UnsetType = msgspec.UNSET
+    asset_id: int | None | msgspec.UnsetType = msgspec.UNSET
+    queue_id: int | None | msgspec.UnsetType = msgspec.UNSET
+    assignee_id: int | None | msgspec.UnsetType = msgspec.UNSET
+    technician: str | None | msgspec.UnsetType = msgspec.UNSET
+    satisfaction: int | None | msgspec.UnsetType = msgspec.UNSET
+    note: str | None = None  # why, kept with the change in the history
+
+
+class TicketEvent(msgspec.Struct):
+    id: int
+    ticket_id: int
+    at: dt.datetime
+    kind: str
+    data: dict[str, Any]
+    actor_id: int | None = None

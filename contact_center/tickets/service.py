@@ -1,0 +1,161 @@
+"""Tickets: create, change (every change audited), list, delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+from sqlalchemy import ColumnElement
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contact_center.errors import Conflict, NotFound, ValidationFailed
+from contact_center.models import Customer, Queue, Ticket, TicketEvent, User
+from contact_center.pagination import Page, check_window
+from contact_center.tickets import repository
+from contact_center.tickets import schemas as s
+from contact_center.tickets.workflow import CHANNELS, KINDS, OPEN_STATUSES, PRIORITIES, STATUSES, can_move
+
+
+def to_schema(t: Ticket) -> s.Ticket:
+    return s.Ticket(
+        **{f: getattr(t, f) for f in s.Ticket.__struct_fields__}  # same names by design
+    )
+
+
+def _check_choice(field: str, value: str | None, choices: tuple[str, ...]) -> None:
+    if value is not None and value not in choices:
+        raise ValidationFailed(f"{field} must be one of {', '.join(choices)}")
+
+
+def _check_fields(values: dict[str, Any]) -> None:
+    _check_choice("kind", values.get("kind"), KINDS)
+    _check_choice("priority", values.get("priority"), PRIORITIES)
+    _check_choice("channel", values.get("channel"), CHANNELS)
+    _check_choice("status", values.get("status"), STATUSES)
+    if "subject" in values and not str(values["subject"]).strip():
+        raise ValidationFailed("subject must not be empty")
+    rating = values.get("satisfaction")
+    if rating is not None and not 1 <= rating <= 5:
+        raise ValidationFailed("satisfaction must be between 1 and 5")
+
+
+async def _check_references(session: AsyncSession, ticket_customer: int | None, values: dict[str, Any]) -> None:
+    for field, model in (("customer_id", Customer), ("queue_id", Queue), ("assignee_id", User)):
+        obj_id = values.get(field)
+        if obj_id is not None and not await repository.exists(session, model, obj_id):
+            raise ValidationFailed(f"{field} {obj_id} does not exist")
+    asset_id = values.get("asset_id")
+    if asset_id is not None:
+        owner = await repository.asset_owner(session, asset_id)
+        if owner is None:
+            raise ValidationFailed(f"asset_id {asset_id} does not exist")
+        customer_id = values.get("customer_id", ticket_customer)
+        if customer_id is not None and owner != customer_id:
+            raise ValidationFailed(f"asset {asset_id} belongs to another customer")
+
+
+def _record(session: AsyncSession, ticket: Ticket, event: str, actor_id: int | None, **data: Any) -> None:
+    session.add(TicketEvent(ticket_id=ticket.id, kind=event, actor_id=actor_id, data=data))
+
+
+async def get(session: AsyncSession, ticket_id: int, *, for_update: bool = False) -> Ticket:
+    ticket = await repository.get(session, ticket_id, for_update=for_update)
+    if ticket is None:
+        raise NotFound(f"no ticket {ticket_id}")
+    return ticket
+
+
+async def create(session: AsyncSession, data: s.TicketCreate, actor_id: int | None) -> Ticket:
+    """Opens a ticket; its first history entry says who opened it."""
+    values = msgspec.structs.asdict(data)
+    _check_fields(values)
+    await _check_references(session, None, values)
+    if data.external_id and await repository.external_id_taken(session, data.external_id):
+        raise Conflict(f"a ticket with external_id {data.external_id!r} exists")
+    ticket = Ticket(**{**values, "subject": data.subject.strip(), "status": "new", "extra": {}})
+    session.add(ticket)
+    await session.flush()
+    _record(session, ticket, "created", actor_id, ticket_kind=ticket.kind, priority=ticket.priority)
+    return ticket
+
+
+def _apply_status(ticket: Ticket, target: str, now: dt.datetime) -> None:
+    if not can_move(ticket.status, target):
+        raise Conflict(f"a {ticket.status} ticket cannot become {target}")
+    if target == "resolved":
+        ticket.resolved_at = now
+    elif target == "closed":
+        ticket.closed_at = now
+        ticket.resolved_at = ticket.resolved_at or now
+    elif target in OPEN_STATUSES:
+        ticket.resolved_at = ticket.closed_at = None
+    if ticket.first_response_at is None and ticket.status == "new":
+        ticket.first_response_at = now
+    ticket.status = target
+
+
+async def update(session: AsyncSession, ticket_id: int, data: s.TicketUpdate, actor_id: int | None) -> Ticket:
+    """Changes a ticket; each changed field becomes a history entry."""
+    changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET and k != "note"}
+    _check_fields(changes)
+    ticket = await get(session, ticket_id, for_update=True)
+    await _check_references(session, ticket.customer_id, changes)
+    now = dt.datetime.now(dt.UTC)
+    for field, value in changes.items():
+        before = getattr(ticket, field)
+        if before == value:
+            continue
+        if field == "status":
+            _apply_status(ticket, value, now)
+            _record(session, ticket, "status_changed", actor_id, before=before, after=value, note=data.note)
+        else:
+            setattr(ticket, field, value)
+            event = "assigned" if field == "assignee_id" else "changed"
+            _record(session, ticket, event, actor_id, field=field, before=before, after=value, note=data.note)
+    await session.flush()
+    return ticket
+
+
+async def delete(session: AsyncSession, ticket_id: int) -> None:
+    """Deletes a ticket and its history (admins only: mistakes and test data)."""
+    await session.delete(await get(session, ticket_id))
+
+
+async def events(session: AsyncSession, ticket_id: int) -> list[s.TicketEvent]:
+    """A ticket's history, oldest first."""
+    await get(session, ticket_id)
+    return [
+        s.TicketEvent(id=e.id, ticket_id=e.ticket_id, at=e.at, kind=e.kind, data=e.data, actor_id=e.actor_id)
+        for e in await repository.events(session, ticket_id)
+    ]
+
+
+class TicketFilters(msgspec.Struct):
+    status: str | None = None
+    kind: str | None = None
+    customer_id: int | None = None
+    assignee_id: int | None = None
+    queue_id: int | None = None
+    external_id: str | None = None
+    open: bool | None = None
+
+
+def _conditions(f: TicketFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    for field in ("status", "kind", "customer_id", "assignee_id", "queue_id", "external_id"):
+        value = getattr(f, field)
+        if value is not None:
+            conditions.append(getattr(Ticket, field) == value)
+    if f.open is not None:
+        conditions.append(Ticket.status.in_(OPEN_STATUSES) if f.open else Ticket.status.not_in(OPEN_STATUSES))
+    return conditions
+
+
+async def search(session: AsyncSession, filters: TicketFilters, limit: int, offset: int) -> Page[s.Ticket]:
+    """Tickets matching the filters, newest first."""
+    check_window(limit, offset)
+    _check_choice("status", filters.status, STATUSES)
+    _check_choice("kind", filters.kind, KINDS)
+    items, total = await repository.search(session, _conditions(filters), limit, offset)
+    return Page(items=[to_schema(t) for t in items], total=total, limit=limit, offset=offset)

@@ -1,0 +1,52 @@
+"""Renders errors: JSON for the API and websockets, a redirect to sign-in for pages."""
+
+from __future__ import annotations
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.response import Redirect
+from sqlalchemy.exc import IntegrityError
+
+from contact_center.errors import DomainError
+
+
+def _wants_page(request: Request) -> bool:  # type: ignore[type-arg]
+    path = request.url.path
+    return not path.startswith(("/api", "/ws", "/health", "/schema")) and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _json(status: int, code: str, message: str, detail: object = None) -> Response[dict[str, object]]:
+    body: dict[str, object] = {"error": code, "message": message}
+    if detail is not None:
+        body["detail"] = detail
+    return Response(body, status_code=status, media_type=MediaType.JSON)
+
+
+def domain_error(_: Request, exc: DomainError) -> Response[dict[str, object]]:  # type: ignore[type-arg]
+    return _json(exc.status_code, exc.code, exc.message, exc.detail)
+
+
+def not_authorized(request: Request, exc: NotAuthorizedException) -> Response[object]:  # type: ignore[type-arg]
+    if _wants_page(request):
+        return Redirect(f"/login?next={request.url.path}")  # type: ignore[return-value]
+    return _json(401, "not_authenticated", exc.detail)  # type: ignore[return-value]
+
+
+def integrity_error(_: Request, exc: IntegrityError) -> Response[dict[str, object]]:  # type: ignore[type-arg]
+    # A unique key lost a race with another request: the caller can retry or pick another value.
+    return _json(409, "conflict", "the change conflicts with existing data (duplicate or missing reference)")
+
+
+def http_error(_: Request, exc: HTTPException) -> Response[dict[str, object]]:  # type: ignore[type-arg]
+    code = {400: "bad_request", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed"}
+    return _json(exc.status_code, code.get(exc.status_code, "error"), exc.detail, getattr(exc, "extra", None) or None)
+
+
+EXCEPTION_HANDLERS = {
+    DomainError: domain_error,
+    NotAuthorizedException: not_authorized,
+    IntegrityError: integrity_error,
+    HTTPException: http_error,
+}
