@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
-from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
@@ -41,7 +41,7 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     return TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine, engine_callback=_install)
 
 
-def _page(request: Request, name: str, status_code: int = 200, **context: Any) -> Template:  # type: ignore[type-arg]
+def _page(request: Request[Any, Any, Any], name: str, status_code: int = 200, **context: Any) -> Template:
     i18n.set_locale(i18n.negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")))
     return Template(name, context={"user": current_user(request), **context}, status_code=status_code)
 
@@ -59,13 +59,13 @@ class LoginForm:
 
 
 @get("/login", guards=[public], include_in_schema=False)
-async def login_page(request: Request, next: str | None = None) -> Template:  # type: ignore[type-arg]
+async def login_page(request: Request[Any, Any, Any], next: str | None = None) -> Template:
     return _page(request, "login.html", next=_safe_next(next))
 
 
 @post("/login", guards=[public], include_in_schema=False)
 async def login_submit(
-    request: Request,  # type: ignore[type-arg]
+    request: Request[Any, Any, Any],
     db_session: AsyncSession,
     data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
@@ -78,13 +78,13 @@ async def login_submit(
 
 
 @post("/logout", guards=[public], include_in_schema=False)
-async def logout(request: Request) -> Redirect:  # type: ignore[type-arg]
+async def logout(request: Request[Any, Any, Any]) -> Redirect:
     request.clear_session()
     return Redirect("/login")
 
 
 @get("/lang/{locale:str}", guards=[public], include_in_schema=False)
-async def choose_language(request: Request, locale: str) -> Redirect:  # type: ignore[type-arg]
+async def choose_language(request: Request[Any, Any, Any], locale: str) -> Redirect:
     response = Redirect(_safe_next(request.headers.get("referer", "").partition(request.url.netloc)[2] or None))
     if locale in i18n.LOCALES:
         response.set_cookie(LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax")
@@ -92,12 +92,14 @@ async def choose_language(request: Request, locale: str) -> Redirect:  # type: i
 
 
 @get("/", guards=[public], include_in_schema=False)
-async def home(request: Request) -> Redirect:  # type: ignore[type-arg]
+async def home(request: Request[Any, Any, Any]) -> Redirect:
     return Redirect("/desk" if current_user(request) else "/login")
 
 
 @get("/desk", guards=[requires(*STAFF)], include_in_schema=False)
-async def desk(request: Request, db_session: AsyncSession, q: str | None = None, offset: int = 0) -> Template:  # type: ignore[type-arg]
+async def desk(
+    request: Request[Any, Any, Any], db_session: AsyncSession, q: str | None = None, offset: int = 0
+) -> Template:
     results = None
     if q and q.strip():
         results = await customer_service.search(db_session, q=q, city=None, tier=None, limit=25, offset=max(offset, 0))
@@ -106,7 +108,10 @@ async def desk(request: Request, db_session: AsyncSession, q: str | None = None,
 
 @get("/desk/customers/{customer_id:int}", guards=[requires(*STAFF)], include_in_schema=False)
 async def customer_page(
-    request: Request, db_session: AsyncSession, customer_id: int, offset: int = 0  # type: ignore[type-arg]
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    customer_id: int,
+    offset: int = 0,
 ) -> Template:
     view = await customer_history.history(db_session, customer_id, tickets_limit=20, tickets_offset=max(offset, 0))
     return _page(request, "customer.html", h=view)
@@ -116,5 +121,5 @@ static_files = create_static_files_router(
     path="/static", directories=[HERE / "static"], guards=[public], include_in_schema=False
 )
 
-ROUTES = [login_page, login_submit, logout, choose_language, home, desk, customer_page, static_files]
+ROUTES: list[Any] = [login_page, login_submit, logout, choose_language, home, desk, customer_page, static_files]
 __all__ = ["ROUTES", "Response", "template_config"]

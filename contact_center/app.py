@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.openapi import OpenAPIConfig
@@ -18,6 +19,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 
 from agent_ui import pages
 from contact_center.auth.controllers import AuthController
+from contact_center.auth.guards import public
 from contact_center.auth.middleware import AuthMiddleware
 from contact_center.customers.controllers import CustomerController
 from contact_center.db.session import create_engine, create_session_factory
@@ -63,7 +65,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=pages.template_config(),
         csrf_config=CSRFConfig(secret=settings.secret_key, cookie_name="cc_csrf", exclude=["/api", "/ws"]),
         openapi_config=OpenAPIConfig(
-            title="Contact Center API", version="0.1.0", path="/schema", render_plugins=[JsonRenderPlugin()]
+            title="Contact Center API",
+            version="0.1.0",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+            # The schema documents the API; it holds no data, so it is public, and declared so.
+            openapi_router=Router(path="/schema", route_handlers=[], guards=[public]),
         ),
         lifespan=[lifespan],
         state=_state(settings, session_factory),
@@ -71,7 +78,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
 
 
-def _state(settings: Settings, session_factory: object) -> object:
-    from litestar.datastructures import State
-
+def _state(settings: Settings, session_factory: object) -> State:
     return State({"settings": settings, "session_factory": session_factory})

@@ -81,4 +81,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-__all__ = ["main", "asyncio"]
+__all__ = ["asyncio", "main"]

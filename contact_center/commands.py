@@ -30,6 +30,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         upgrade(settings.database.url)
         print(f"database at head ({settings.database.backend})")
         return 0
+    if args.command in ("import", "seed") and settings.database.backend == "sqlite":
+        # The embedded database is ours to create; PostgreSQL is migrated by `db upgrade`.
+        upgrade(settings.database.url)
     if args.command == "import":
         reports = asyncio.run(import_files(settings, args.files, args.kind))
         return 1 if any(r.skipped for r in reports) else 0
@@ -68,8 +71,6 @@ async def import_files(settings: Settings, files: list[Path], kind: str | None =
         if detected is None:
             raise CommandError(f"{path}: cannot tell what it holds; name it customers.jsonl, assets.jsonl, ...")
         plan.append((path, detected))
-    if settings.database.backend == "sqlite":
-        upgrade(settings.database.url)  # the embedded database is ours to create; PostgreSQL is migrated by `db upgrade`
     engine = create_engine(settings.database)
     printed = 0
 
@@ -118,15 +119,18 @@ def seed(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if any(r.skipped for r in reports) else 0
 
 
-
 async def _add_user(settings: Settings, args: argparse.Namespace) -> int:
     engine = create_engine(settings.database)
     password = args.password or (None if args.role == "customer" else secrets.token_urlsafe(12))
     try:
         async with create_session_factory(engine)() as session, session.begin():
             user = await auth_service.add_user(
-                session, args.name, args.role, display_name=args.display_name,
-                extension=args.extension, password=password,
+                session,
+                args.name,
+                args.role,
+                display_name=args.display_name,
+                extension=args.extension,
+                password=password,
             )
     except DomainError as exc:
         raise CommandError(exc.message) from exc
@@ -151,4 +155,4 @@ async def _create_token(settings: Settings, username: str, label: str) -> int:
     return 0
 
 
-__all__ = ["CommandError", "import_files", "run", "Path"]
+__all__ = ["CommandError", "Path", "import_files", "run"]

@@ -14,8 +14,12 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 def progress(description: str, total: int, unit: str = "bytes") -> Iterator[Callable[[int], None]]:
     """Yields `advance(n)`; draws a bar on a terminal, prints a line every 10 s elsewhere (CI, logs)."""
     if sys.stderr.isatty():
-        columns = [TextColumn("{task.description}"), BarColumn(), DownloadColumn() if unit == "bytes" else TextColumn(
-            "{task.completed:,.0f}/{task.total:,.0f}"), TimeRemainingColumn()]
+        columns = [
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn() if unit == "bytes" else TextColumn("{task.completed:,.0f}/{task.total:,.0f}"),
+            TimeRemainingColumn(),
+        ]
         with Progress(*columns, transient=True) as bar:
             task = bar.add_task(description, total=total)
             yield lambda n: bar.advance(task, n)

@@ -14,7 +14,7 @@ from contact_center.db.session import create_engine, create_session_factory
 from contact_center.models import Customer, Queue, User
 from contact_center.settings import Settings
 
-DEMO_PASSWORD = "demo1234"
+DEMO_PASSWORD = "demo1234"  # noqa: S105  (the demo's published password, printed at start)
 DEMO_USERS = (
     ("admin", "admin", "系統管理員", None),
     ("sophia", "supervisor", "王淑芬 主管", None),
@@ -78,7 +78,7 @@ def run(settings: Settings, *, port: int, customers: int) -> int:
 
     async def serve() -> None:
         task = asyncio.create_task(server.serve())
-        while not server.started and not task.done():
+        while not server.started and not task.done():  # noqa: ASYNC110  (uvicorn exposes a flag, not an event)
             await asyncio.sleep(0.05)
         if server.started:
             print(_banner(settings, port), flush=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 from litestar import Request, get
 from litestar.status_codes import HTTP_200_OK
@@ -22,7 +24,7 @@ class Health(msgspec.Struct):
 
 
 @get("/health", guards=[public], tags=["health"], status_code=HTTP_200_OK)
-async def health(request: Request, db_session: AsyncSession) -> Health:  # type: ignore[type-arg]
+async def health(request: Request[Any, Any, Any], db_session: AsyncSession) -> Health:
     """Liveness and the configured backends (database, channels, jobs)."""
     settings: Settings = request.app.state.settings
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect
@@ -10,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from contact_center.errors import DomainError
 
 
-def _wants_page(request: Request) -> bool:  # type: ignore[type-arg]
+def _wants_page(request: Request[Any, Any, Any]) -> bool:
     path = request.url.path
     return not path.startswith(("/api", "/ws", "/health", "/schema")) and "text/html" in request.headers.get(
         "accept", ""
@@ -24,22 +26,22 @@ def _json(status: int, code: str, message: str, detail: object = None) -> Respon
     return Response(body, status_code=status, media_type=MediaType.JSON)
 
 
-def domain_error(_: Request, exc: DomainError) -> Response[dict[str, object]]:  # type: ignore[type-arg]
+def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, object]]:
     return _json(exc.status_code, exc.code, exc.message, exc.detail)
 
 
-def not_authorized(request: Request, exc: NotAuthorizedException) -> Response[object]:  # type: ignore[type-arg]
+def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[object]:
     if _wants_page(request):
-        return Redirect(f"/login?next={request.url.path}")  # type: ignore[return-value]
+        return Redirect(f"/login?next={request.url.path}")
     return _json(401, "not_authenticated", exc.detail)  # type: ignore[return-value]
 
 
-def integrity_error(_: Request, exc: IntegrityError) -> Response[dict[str, object]]:  # type: ignore[type-arg]
+def integrity_error(_: Request[Any, Any, Any], exc: IntegrityError) -> Response[dict[str, object]]:
     # A unique key lost a race with another request: the caller can retry or pick another value.
     return _json(409, "conflict", "the change conflicts with existing data (duplicate or missing reference)")
 
 
-def http_error(_: Request, exc: HTTPException) -> Response[dict[str, object]]:  # type: ignore[type-arg]
+def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, object]]:
     code = {400: "bad_request", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed"}
     return _json(exc.status_code, code.get(exc.status_code, "error"), exc.detail, getattr(exc, "extra", None) or None)
 

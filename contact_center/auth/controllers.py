@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Controller, Request, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,19 +19,19 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/login", guards=[public])
-    async def login(self, request: Request, db_session: AsyncSession, data: LoginRequest) -> CurrentUser:  # type: ignore[type-arg]
+    async def login(self, request: Request[Any, Any, Any], db_session: AsyncSession, data: LoginRequest) -> CurrentUser:
         """Checks a username and password and starts a session (cookie)."""
         user = await auth_service.authenticate_password(db_session, data.username, data.password)
         request.set_session({SESSION_USER_KEY: user.id})
         return user
 
     @post("/logout", guards=[public], status_code=204)
-    async def logout(self, request: Request) -> None:  # type: ignore[type-arg]
+    async def logout(self, request: Request[Any, Any, Any]) -> None:
         """Ends the session."""
         request.clear_session()
 
     @get("/me", guards=[requires(*STAFF, Role.CUSTOMER)])
-    async def me(self, request: Request) -> CurrentUser:  # type: ignore[type-arg]
+    async def me(self, request: Request[Any, Any, Any]) -> CurrentUser:
         """The signed-in user."""
         user = current_user(request)
         assert user is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
@@ -11,13 +12,13 @@ from litestar.handlers.base import BaseRouteHandler
 from contact_center.auth.schemas import CurrentUser
 from contact_center.models import Role
 
-Guard = Callable[[ASGIConnection, BaseRouteHandler], None]  # type: ignore[type-arg]
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
 
 STAFF = (Role.ADMIN, Role.SUPERVISOR, Role.AGENT, Role.QA)
 DESK = (Role.ADMIN, Role.SUPERVISOR, Role.AGENT)
 
 
-def current_user(connection: ASGIConnection) -> CurrentUser | None:  # type: ignore[type-arg]
+def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
     user = connection.scope.get("user")
     return user if isinstance(user, CurrentUser) else None
 
@@ -26,7 +27,7 @@ def requires(*roles: Role) -> Guard:
     """Only signed-in users holding one of `roles`: 401 when anonymous, 403 for any other role."""
     allowed = frozenset(roles)
 
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         user = current_user(connection)
         if user is None:
             raise NotAuthorizedException("sign in or send a bearer token")
@@ -37,7 +38,7 @@ def requires(*roles: Role) -> Guard:
     return guard
 
 
-def public(_: ASGIConnection, __: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+def public(_: ASGIConnection[Any, Any, Any, Any], __: BaseRouteHandler) -> None:
     """Open to anyone: declared, so a forgotten guard is never mistaken for a public route."""
 
 

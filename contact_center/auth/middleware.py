@@ -3,7 +3,10 @@ or the signed session cookie of a signed-in browser. Anonymous otherwise; the gu
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -13,18 +16,18 @@ from contact_center.auth.schemas import CurrentUser
 SESSION_USER_KEY = "uid"
 
 
-def _bearer(connection: ASGIConnection) -> str | None:  # type: ignore[type-arg]
+def _bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     header = connection.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()
-    if connection.scope["type"] == "websocket":
+    if connection.scope["type"] == ScopeType.WEBSOCKET:
         return connection.query_params.get("token") or None
     return None
 
 
 async def resolve_user(
-    connection: ASGIConnection,  # type: ignore[type-arg]
+    connection: ASGIConnection[Any, Any, Any, Any],
     sessions: async_sessionmaker[AsyncSession],
 ) -> CurrentUser | None:
     token = _bearer(connection)
@@ -42,6 +45,6 @@ async def resolve_user(
 
 
 class AuthMiddleware(AbstractAuthenticationMiddleware):
-    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:  # type: ignore[type-arg]
+    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         sessions = connection.app.state.session_factory
         return AuthenticationResult(user=await resolve_user(connection, sessions), auth=None)

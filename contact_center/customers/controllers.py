@@ -38,7 +38,9 @@ class CustomerController(Controller):
         return customer_service.to_schema(customer)
 
     @get("/lookup", guards=[requires(*STAFF)])
-    async def lookup(self, db_session: AsyncSession, phone: str = Parameter(min_length=1, max_length=64)) -> s.LookupResult:
+    async def lookup(
+        self, db_session: AsyncSession, phone: str = Parameter(min_length=1, max_length=64)
+    ) -> s.LookupResult:
         """Every customer with this phone number, in any Taiwanese or international format."""
         return await customer_service.lookup_by_phone(db_session, phone)
 
@@ -48,9 +50,7 @@ class CustomerController(Controller):
         return customer_service.to_schema(await customer_service.get(db_session, customer_id))
 
     @patch("/{customer_id:int}", guards=[requires(*DESK)])
-    async def update_customer(
-        self, db_session: AsyncSession, customer_id: int, data: s.CustomerUpdate
-    ) -> s.Customer:
+    async def update_customer(self, db_session: AsyncSession, customer_id: int, data: s.CustomerUpdate) -> s.Customer:
         """Changes a customer's profile."""
         customer = await customer_service.update(db_session, customer_id, data)
         return customer_service.to_schema(customer)

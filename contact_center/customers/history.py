@@ -117,8 +117,12 @@ async def history(
         interactions_total=contacts_total,
         purchases=[
             s.PurchaseBrief(
-                id=p.id, amount=p.amount, purchased_at=p.purchased_at,
-                product_model=p.product_model, sku=p.sku, channel=p.channel,
+                id=p.id,
+                amount=p.amount,
+                purchased_at=p.purchased_at,
+                product_model=p.product_model,
+                sku=p.sku,
+                channel=p.channel,
             )
             for p in bought
         ],

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -74,8 +74,7 @@ async def search(
 
 
 async def delete_customer(session: AsyncSession, customer: Customer) -> None:
-    await session.execute(delete(CustomerPhone).where(CustomerPhone.customer_id == customer.id))
-    await session.delete(customer)
+    await session.delete(customer)  # phones go with it (cascade), tickets stay detached (SET NULL)
 
 
 async def assets_with_repairs(session: AsyncSession, customer_id: int) -> Sequence[Any]:
@@ -122,14 +121,18 @@ async def tickets_page(
 
 async def ticket_stats(session: AsyncSession, customer_id: int, since: dt.datetime) -> dict[str, Any]:
     """Counts by kind, repairs (all time, since `since`, last), satisfaction average and count."""
-    query = select(
-        Ticket.kind,
-        func.count(),
-        func.count().filter(Ticket.created_at >= since),
-        func.max(Ticket.created_at),
-        func.sum(Ticket.satisfaction),
-        func.count(Ticket.satisfaction),
-    ).where(Ticket.customer_id == customer_id).group_by(Ticket.kind)
+    query = (
+        select(
+            Ticket.kind,
+            func.count(),
+            func.count().filter(Ticket.created_at >= since),
+            func.max(Ticket.created_at),
+            func.sum(Ticket.satisfaction),
+            func.count(Ticket.satisfaction),
+        )
+        .where(Ticket.customer_id == customer_id)
+        .group_by(Ticket.kind)
+    )
     rows = (await session.execute(query)).all()
     kinds = {kind: count for kind, count, *_ in rows}
     repair = next((row for row in rows if row[0] == "repair"), None)
@@ -152,9 +155,7 @@ async def ticket_stats(session: AsyncSession, customer_id: int, since: dt.dateti
     }
 
 
-async def recent_interactions(
-    session: AsyncSession, customer_id: int, limit: int
-) -> tuple[Sequence[Any], int]:
+async def recent_interactions(session: AsyncSession, customer_id: int, limit: int) -> tuple[Sequence[Any], int]:
     query = (
         select(Interaction, User.display_name)
         .outerjoin(User, User.id == Interaction.agent_id)
@@ -172,10 +173,7 @@ async def recent_interactions(
 
 async def purchases(session: AsyncSession, customer_id: int, limit: int) -> tuple[Sequence[Purchase], Any]:
     recent = (
-        select(Purchase)
-        .where(Purchase.customer_id == customer_id)
-        .order_by(Purchase.purchased_at.desc())
-        .limit(limit)
+        select(Purchase).where(Purchase.customer_id == customer_id).order_by(Purchase.purchased_at.desc()).limit(limit)
     )
     totals = select(func.coalesce(func.sum(Purchase.amount), 0), func.count(), func.max(Purchase.purchased_at)).where(
         Purchase.customer_id == customer_id

@@ -12,7 +12,7 @@ from contact_center import phones as phone_numbers
 from contact_center.customers import repository
 from contact_center.customers import schemas as s
 from contact_center.errors import NotFound, ValidationFailed
-from contact_center.models import Asset, Customer, CustomerPhone, Ticket
+from contact_center.models import Customer, CustomerPhone
 from contact_center.pagination import Page, check_window
 
 VALUE_TIERS = ("vip", "gold", "standard", "basic")
@@ -132,7 +132,5 @@ async def search(
     check_window(limit, offset)
     q = q.strip() if q else None
     e164 = phone_numbers.to_e164(q) if q else None
-    items, total = await repository.search(
-        session, q=q, e164=e164, city=city, tier=tier, limit=limit, offset=offset
-    )
+    items, total = await repository.search(session, q=q, e164=e164, city=city, tier=tier, limit=limit, offset=offset)
     return Page(items=[to_schema(c) for c in items], total=total, limit=limit, offset=offset)

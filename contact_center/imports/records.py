@@ -85,8 +85,23 @@ def _list_of_text(obj: dict[str, Any], field: str) -> list[str]:
 
 
 CUSTOMER_FIELDS = frozenset(
-    {"external_id", "name", "phones", "phone", "email", "emails", "birthday", "important_dates", "city",
-     "address", "preferences", "taboos", "notes", "value_tier", "customer_since"}
+    {
+        "external_id",
+        "name",
+        "phones",
+        "phone",
+        "email",
+        "emails",
+        "birthday",
+        "important_dates",
+        "city",
+        "address",
+        "preferences",
+        "taboos",
+        "notes",
+        "value_tier",
+        "customer_since",
+    }
 )
 VALUE_TIERS = frozenset({"vip", "gold", "standard", "basic"})
 
@@ -123,8 +138,16 @@ def customer(obj: dict[str, Any]) -> tuple[Row, list[tuple[str, str]]]:
 
 
 ASSET_FIELDS = frozenset(
-    {"external_id", "customer_external_id", "product_model", "product_name", "serial", "installed_on",
-     "warranty_until", "maintenance_until"}
+    {
+        "external_id",
+        "customer_external_id",
+        "product_model",
+        "product_name",
+        "serial",
+        "installed_on",
+        "warranty_until",
+        "maintenance_until",
+    }
 )
 
 
@@ -164,9 +187,24 @@ def purchase(obj: dict[str, Any]) -> Row:
 
 
 TICKET_FIELDS = frozenset(
-    {"external_id", "customer_external_id", "asset_external_id", "kind", "subject", "description", "created_at",
-     "closed_at", "resolved_at", "first_response_at", "technician", "channel", "satisfaction", "status",
-     "priority", "category"}
+    {
+        "external_id",
+        "customer_external_id",
+        "asset_external_id",
+        "kind",
+        "subject",
+        "description",
+        "created_at",
+        "closed_at",
+        "resolved_at",
+        "first_response_at",
+        "technician",
+        "channel",
+        "satisfaction",
+        "status",
+        "priority",
+        "category",
+    }
 )
 
 
@@ -214,8 +252,19 @@ def ticket(obj: dict[str, Any]) -> Row:
 
 
 INTERACTION_FIELDS = frozenset(
-    {"external_id", "customer_external_id", "ticket_external_id", "channel", "direction", "started_at",
-     "duration_seconds", "agent", "summary", "phone", "call_id"}
+    {
+        "external_id",
+        "customer_external_id",
+        "ticket_external_id",
+        "channel",
+        "direction",
+        "started_at",
+        "duration_seconds",
+        "agent",
+        "summary",
+        "phone",
+        "call_id",
+    }
 )
 
 

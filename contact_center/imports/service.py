@@ -63,7 +63,7 @@ def _parse(line: bytes) -> dict[str, Any]:
         obj = json.loads(line.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise records.RecordError("not UTF-8") from None
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise records.RecordError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
     if not isinstance(obj, dict):
         raise records.RecordError("a line must hold one JSON object")

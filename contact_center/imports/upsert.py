@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Table, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -90,7 +90,13 @@ def _dedupe(batch: list[tuple[int, Any]], outcome: Outcome) -> list[tuple[int, A
         row = item[0] if isinstance(item, tuple) else item
         previous = latest.get(row["external_id"])
         if previous:
-            outcome.messages.append((previous[0], "warning", f"external_id {row['external_id']!r} repeated on line {line}; the later line wins"))
+            outcome.messages.append(
+                (
+                    previous[0],
+                    "warning",
+                    f"external_id {row['external_id']!r} repeated on line {line}; the later line wins",
+                )
+            )
         latest[row["external_id"]] = (line, item)
     return sorted(latest.values(), key=lambda pair: pair[0])
 
@@ -119,13 +125,16 @@ async def _resolve(
 
 async def _map_agents(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     names = sorted({r["agent_name"] for r in rows if r.get("agent_name")})
-    found = dict((await session.execute(select(User.username, User.id).where(User.username.in_(names)))).all()) if names else {}
+    found: dict[str, int] = {}
+    if names:
+        query = select(User.username, User.id).where(User.username.in_(names))
+        found = {name: user_id for name, user_id in await session.execute(query)}
     for row in rows:
         row["agent_id"] = found.get(row.get("agent_name"))
 
 
 def _upsert_statement(session: AsyncSession, model: Model, columns: list[str]) -> Any:
-    table = model.__table__
+    table = cast(Table, model.__table__)
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(table)
     excluded = statement.excluded
@@ -138,9 +147,7 @@ def _upsert_statement(session: AsyncSession, model: Model, columns: list[str]) -
     ).returning(table.c.id, table.c.external_id)
 
 
-async def write_batch(
-    session: AsyncSession, kind: str, batch: list[tuple[int, Any]], cache: ReferenceCache
-) -> Outcome:
+async def write_batch(session: AsyncSession, kind: str, batch: list[tuple[int, Any]], cache: ReferenceCache) -> Outcome:
     outcome = Outcome()
     model = MODELS[kind]
     unique = _dedupe(batch, outcome)
@@ -159,8 +166,13 @@ async def write_batch(
     ids = [row["external_id"] for row in rows]
     existing: dict[str, int] = {}
     for chunk in _chunks(ids):
-        existing.update((e, i) for e, i in await session.execute(select(model.external_id, model.id).where(model.external_id.in_(chunk))))
-    written = dict((e, i) for i, e in (await session.execute(_upsert_statement(session, model, list(rows[0])), rows)).all())
+        existing.update(
+            (e, i)
+            for e, i in await session.execute(select(model.external_id, model.id).where(model.external_id.in_(chunk)))
+        )
+    written = dict(
+        (e, i) for i, e in (await session.execute(_upsert_statement(session, model, list(rows[0])), rows)).all()
+    )
     all_ids = {**existing, **written}
     cache.remember(model, all_ids.items())
     changed = set(written)
@@ -187,13 +199,15 @@ async def _sync_phones(
         desired = dict(numbers)
         to_delete += [pid for e164, (pid, _) in current.items() if e164 not in desired]
         to_insert += [{"customer_id": cid, "e164": e, "raw": r} for e, r in desired.items() if e not in current]
-        to_update += [{"pid": current[e][0], "raw": r} for e, r in desired.items() if e in current and current[e][1] != r]
+        to_update += [
+            {"pid": current[e][0], "raw": r} for e, r in desired.items() if e in current and current[e][1] != r
+        ]
         if set(current) != set(desired) or any(current[e][1] != r for e, r in desired.items() if e in current):
             touched.add(cid)
     for chunk in _chunks(to_delete):
         await session.execute(delete(CustomerPhone).where(CustomerPhone.id.in_(chunk)))
     if to_insert:
-        await session.execute(CustomerPhone.__table__.insert(), to_insert)
+        await session.execute(insert(CustomerPhone), to_insert)
     for item in to_update:
         await session.execute(update(CustomerPhone).where(CustomerPhone.id == item["pid"]).values(raw=item["raw"]))
     by_id = {i: e for e, i in ids.items()}

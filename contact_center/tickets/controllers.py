@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Controller, Request, delete, get, patch, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,7 +14,7 @@ from contact_center.tickets import schemas as s
 from contact_center.tickets import service as ticket_service
 
 
-def _actor(request: Request) -> int | None:  # type: ignore[type-arg]
+def _actor(request: Request[Any, Any, Any]) -> int | None:
     user = current_user(request)
     return user.id if user else None
 
@@ -37,13 +39,20 @@ class TicketController(Controller):
     ) -> Page[s.Ticket]:
         """Lists tickets, newest first, with filters."""
         filters = ticket_service.TicketFilters(
-            status=status, kind=kind, customer_id=customer_id, assignee_id=assignee_id,
-            queue_id=queue_id, external_id=external_id, open=open,
+            status=status,
+            kind=kind,
+            customer_id=customer_id,
+            assignee_id=assignee_id,
+            queue_id=queue_id,
+            external_id=external_id,
+            open=open,
         )
         return await ticket_service.search(db_session, filters, limit, offset)
 
     @post("/", guards=[requires(*DESK)])
-    async def create_ticket(self, request: Request, db_session: AsyncSession, data: s.TicketCreate) -> s.Ticket:  # type: ignore[type-arg]
+    async def create_ticket(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, data: s.TicketCreate
+    ) -> s.Ticket:
         """Opens a ticket."""
         return ticket_service.to_schema(await ticket_service.create(db_session, data, _actor(request)))
 
@@ -54,7 +63,11 @@ class TicketController(Controller):
 
     @patch("/{ticket_id:int}", guards=[requires(*DESK)])
     async def update_ticket(
-        self, request: Request, db_session: AsyncSession, ticket_id: int, data: s.TicketUpdate  # type: ignore[type-arg]
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        ticket_id: int,
+        data: s.TicketUpdate,
     ) -> s.Ticket:
         """Changes a ticket (status, priority, assignee, ...); every change goes to its history."""
         ticket = await ticket_service.update(db_session, ticket_id, data, _actor(request))

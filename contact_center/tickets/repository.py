@@ -34,7 +34,11 @@ async def search(
 ) -> tuple[Sequence[Ticket], int]:
     total = (await session.execute(select(func.count()).select_from(Ticket).where(*conditions))).scalar_one()
     query = (
-        select(Ticket).where(*conditions).order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit).offset(offset)
+        select(Ticket)
+        .where(*conditions)
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(limit)
+        .offset(offset)
     )
     return (await session.execute(query)).scalars().all(), total
 

@@ -1,0 +1,81 @@
+"""Every route declares who may call it, and the declaration holds: anonymous → 401, wrong role → 403.
+
+The test walks the application's route table, so a route added without a guard fails the suite.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.handlers import HTTPRouteHandler
+from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from contact_center.app import create_app
+from contact_center.auth.guards import public
+from contact_center.models import Role
+from contact_center.settings import Settings
+from tests.builders import bearer, make_user
+
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+def _routes(app: Litestar) -> list[tuple[str, str, Any]]:
+    found = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            methods = handler.http_methods if isinstance(handler, HTTPRouteHandler) else {"WEBSOCKET"}
+            for method in sorted(methods - {"HEAD", "OPTIONS"}):
+                found.append((method, route.path, handler))
+    return found
+
+
+def _declared(handler: Any) -> frozenset[str] | None:
+    """The roles a handler admits (None: declared public); fails when it declares nothing."""
+    guards = [g.func for g in handler.resolve_guards() if hasattr(g.func, "allowed_roles")]
+    assert len(guards) == 1, f"{handler} must carry exactly one of requires(...) or public, has {guards}"
+    return guards[0].allowed_roles  # type: ignore[no-any-return]
+
+
+def _concrete(path: str) -> str:
+    return re.sub(r"\{[^}:]+:(int|str|path)\}", lambda m: "1" if m.group(1) == "int" else "x", path)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_every_route_declares_its_guard(settings: Settings) -> None:
+    routes = _routes(create_app(settings))
+    assert len(routes) > 15
+    for method, path, handler in routes:
+        roles = _declared(handler)
+        if roles is None:
+            assert public in [g.func for g in handler.resolve_guards()]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_protected_routes_refuse_anonymous_and_wrong_roles(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    tokens = {role: bearer((await make_user(sessions, role.value))[1]) for role in Role}
+    app = create_app(settings)
+    checked = 0
+    async with AsyncTestClient(app=app) as client:
+        for method, path, handler in _routes(app):
+            roles = _declared(handler)
+            if roles is None or method == "WEBSOCKET":
+                continue
+            url = _concrete(path)
+            body = {"json": {}} if method in BODY_METHODS else {}
+            anonymous = await client.request(method, url, **body)
+            assert anonymous.status_code == 401, f"{method} {path} without credentials: {anonymous.status_code}"
+            assert "items" not in anonymous.text
+            bad = await client.request(method, url, headers={"Authorization": "Bearer cc_forged"}, **body)
+            assert bad.status_code == 401, f"{method} {path} with a forged token: {bad.status_code}"
+            for role in Role:
+                if role.value not in roles:
+                    denied = await client.request(method, url, headers=tokens[role], **body)
+                    assert denied.status_code == 403, f"{method} {path} as {role}: {denied.status_code}"
+                    checked += 1
+    assert checked > 20

@@ -1,0 +1,106 @@
+"""Tickets over REST: opening, the status workflow, and the audit history of every change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+
+async def _customer(client: AsyncTestClient[Any], headers: dict[str, str]) -> int:
+    response = await client.post("/api/customers", json={"name": "黃先生", "phones": ["0912-345-678"]}, headers=headers)
+    return int(response.json()["id"])
+
+
+async def test_status_changes_are_recorded_as_events(
+    client: AsyncTestClient[Any], agent_headers: dict[str, str]
+) -> None:
+    customer_id = await _customer(client, agent_headers)
+    created = await client.post(
+        "/api/tickets",
+        json={"kind": "repair", "subject": "冷氣不冷", "description": "開了一小時還是不冷", "customer_id": customer_id},
+        headers=agent_headers,
+    )
+    assert created.status_code == 201
+    ticket = created.json()
+    assert ticket["status"] == "new"
+
+    for status in ["open", "pending", "resolved"]:
+        response = await client.patch(f"/api/tickets/{ticket['id']}", json={"status": status}, headers=agent_headers)
+        assert response.status_code == 200 and response.json()["status"] == status
+    resolved = (await client.get(f"/api/tickets/{ticket['id']}", headers=agent_headers)).json()
+    assert resolved["resolved_at"] is not None and resolved["first_response_at"] is not None
+
+    reopened = await client.patch(
+        f"/api/tickets/{ticket['id']}", json={"status": "open", "note": "客戶來電說又壞了"}, headers=agent_headers
+    )
+    assert reopened.json()["resolved_at"] is None
+
+    events = (await client.get(f"/api/tickets/{ticket['id']}/events", headers=agent_headers)).json()
+    assert [e["kind"] for e in events] == ["created"] + ["status_changed"] * 4
+    assert [(e["data"]["before"], e["data"]["after"]) for e in events[1:]] == [
+        ("new", "open"),
+        ("open", "pending"),
+        ("pending", "resolved"),
+        ("resolved", "open"),
+    ]
+    assert events[-1]["data"]["note"] == "客戶來電說又壞了"
+    assert all(e["actor_id"] is not None for e in events)
+
+
+async def test_forbidden_transition_is_a_conflict_and_changes_nothing(
+    client: AsyncTestClient[Any], agent_headers: dict[str, str]
+) -> None:
+    ticket = (
+        await client.post("/api/tickets", json={"kind": "billing", "subject": "帳單多扣款"}, headers=agent_headers)
+    ).json()
+    await client.patch(f"/api/tickets/{ticket['id']}", json={"status": "resolved"}, headers=agent_headers)
+    refused = await client.patch(
+        f"/api/tickets/{ticket['id']}", json={"status": "pending", "priority": "high"}, headers=agent_headers
+    )
+    assert refused.status_code == 409
+    after = (await client.get(f"/api/tickets/{ticket['id']}", headers=agent_headers)).json()
+    assert after["status"] == "resolved" and after["priority"] == "normal"
+    events = (await client.get(f"/api/tickets/{ticket['id']}/events", headers=agent_headers)).json()
+    assert len(events) == 2
+
+
+async def test_bad_ticket_input_is_refused(client: AsyncTestClient[Any], agent_headers: dict[str, str]) -> None:
+    customer_id = await _customer(client, agent_headers)
+    cases = [
+        ({"kind": "teleport", "subject": "x"}, 422),
+        ({"kind": "repair", "subject": "  "}, 422),
+        ({"kind": "repair", "subject": "x", "priority": "asap"}, 422),
+        ({"kind": "repair", "subject": "x", "customer_id": 99999}, 422),
+        ({"kind": "repair", "subject": "x", "customer_id": customer_id, "asset_id": 12345}, 422),
+        ({"subject": "no kind"}, 400),
+    ]
+    for body, status in cases:
+        response = await client.post("/api/tickets", json=body, headers=agent_headers)
+        assert response.status_code == status, (body, response.text)
+        assert response.json()["message"]
+    listing = (await client.get("/api/tickets", headers=agent_headers)).json()
+    assert listing["total"] == 0
+    rating = await client.post("/api/tickets", json={"kind": "repair", "subject": "x"}, headers=agent_headers)
+    bad_rating = await client.patch(
+        f"/api/tickets/{rating.json()['id']}", json={"satisfaction": 9}, headers=agent_headers
+    )
+    assert bad_rating.status_code == 422
+    missing = await client.patch("/api/tickets/424242", json={"status": "open"}, headers=agent_headers)
+    assert missing.status_code == 404
+
+
+async def test_ticket_list_filters(client: AsyncTestClient[Any], agent_headers: dict[str, str]) -> None:
+    customer_id = await _customer(client, agent_headers)
+    for kind, external in [("repair", "OLD-1"), ("billing", "OLD-2"), ("repair", None)]:
+        body = {"kind": kind, "subject": kind, "customer_id": customer_id, "external_id": external}
+        assert (await client.post("/api/tickets", json=body, headers=agent_headers)).status_code == 201
+    repairs = (await client.get("/api/tickets", params={"kind": "repair"}, headers=agent_headers)).json()
+    assert repairs["total"] == 2
+    by_external = (await client.get("/api/tickets", params={"external_id": "OLD-2"}, headers=agent_headers)).json()
+    assert [t["kind"] for t in by_external["items"]] == ["billing"]
+    duplicate = await client.post(
+        "/api/tickets", json={"kind": "repair", "subject": "dup", "external_id": "OLD-1"}, headers=agent_headers
+    )
+    assert duplicate.status_code == 409
+    assert (await client.get("/api/tickets", params={"status": "bogus"}, headers=agent_headers)).status_code == 422
