@@ -36,7 +36,9 @@ async def _pg_admin(sql: str) -> None:
     try:
         conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
     except (OSError, asyncpg.PostgresError) as exc:
-        raise RuntimeError(f"PostgreSQL is required for the tests and is not reachable at {PG_ADMIN_DSN}: {exc}")
+        raise RuntimeError(
+            f"PostgreSQL is required for the tests and is not reachable at {PG_ADMIN_DSN}: {exc}"
+        ) from exc
     try:
         await conn.execute(sql)
     finally:

@@ -48,7 +48,7 @@ def _concrete(path: str) -> str:
 def test_every_route_declares_its_guard(settings: Settings) -> None:
     routes = _routes(create_app(settings))
     assert len(routes) > 15
-    for method, path, handler in routes:
+    for _method, _path, handler in routes:
         roles = _declared(handler)
         if roles is None:
             assert public in [g.func for g in handler.resolve_guards()]
