@@ -6,7 +6,6 @@ every test that needs it fails with the reason.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import os
 import shutil
@@ -26,7 +25,7 @@ from contact_center.db.base import Base
 from contact_center.db.migrate import upgrade
 from contact_center.db.session import create_engine, create_session_factory
 from contact_center.settings import DatabaseSettings, Settings, load_settings
-from tests.builders import bearer, make_user
+from tests.builders import bearer, make_user, run_in_thread
 
 PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgresql")
@@ -49,12 +48,12 @@ async def _pg_admin(sql: str) -> None:
 def pg_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test run, migrated to head, dropped at the end."""
     name = f"cc_test_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    run_in_thread(_pg_admin(f'CREATE DATABASE "{name}"'))
     base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
     url = f"{base}/{name}"
     upgrade(url)
     yield url
-    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    run_in_thread(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session")
@@ -86,7 +85,7 @@ def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite+aiosqlite:///{path}"
     url = str(request.getfixturevalue("pg_url"))
-    asyncio.run(_truncate(url))
+    run_in_thread(_truncate(url))
     return url
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from alembic import command
@@ -19,8 +20,15 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Blocking; env.py runs its own event loop, so call it outside one (or via `upgrade_async`)."""
-    command.upgrade(alembic_config(url), revision)
+    """Migrates the database; blocking. env.py runs its own event loop, so inside a running loop
+    (a test under Playwright's sync API, say) the migration gets a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        command.upgrade(alembic_config(url), revision)
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(command.upgrade, alembic_config(url), revision).result()
 
 
 async def upgrade_async(url: str, revision: str = "head") -> None:
