@@ -130,7 +130,7 @@ async def _map_agents(session: AsyncSession, rows: list[dict[str, Any]]) -> None
         query = select(User.username, User.id).where(User.username.in_(names))
         found = {name: user_id for name, user_id in await session.execute(query)}
     for row in rows:
-        row["agent_id"] = found.get(row.get("agent_name"))
+        row["agent_id"] = found.get(row.get("agent_name") or "")
 
 
 def _upsert_statement(session: AsyncSession, model: Model, columns: list[str]) -> Any:
