@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from contact_center.auth import service as auth_service
+from contact_center import logs
 from contact_center.console import progress
 from contact_center.db.migrate import upgrade
 from contact_center.db.session import create_engine, create_session_factory
@@ -26,6 +27,7 @@ class CommandError(Exception):
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    logs.configure()
     if args.command == "db":
         upgrade(settings.database.url)
         print(f"database at head ({settings.database.backend})")
