@@ -22,15 +22,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from litestar.testing import AsyncTestClient  # noqa: E402
-from sqlalchemy import func, select, text  # noqa: E402
+from litestar.testing import AsyncTestClient
+from sqlalchemy import func, select, text
 
-from bench._common import database_exists, database_url, machine, percentiles, write_result  # noqa: E402
-from contact_center.app import create_app  # noqa: E402
-from contact_center.auth import service as auth_service  # noqa: E402
-from contact_center.db.session import create_engine, create_session_factory  # noqa: E402
-from contact_center.models import CustomerPhone, Ticket  # noqa: E402
-from contact_center.settings import DatabaseSettings, load_settings  # noqa: E402
+from bench._common import database_exists, database_url, machine, percentiles, write_result
+from contact_center.app import create_app
+from contact_center.auth import service as auth_service
+from contact_center.db.session import create_engine, create_session_factory
+from contact_center.models import CustomerPhone, Ticket
+from contact_center.settings import DatabaseSettings, load_settings
 
 
 def _written(e164: str, rng: random.Random) -> str:

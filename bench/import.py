@@ -17,13 +17,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import database_url, machine, recreate_database, write_result  # noqa: E402
-from contact_center.db.migrate import upgrade  # noqa: E402
-from contact_center.db.session import create_engine, create_session_factory  # noqa: E402
-from contact_center.imports import kinds  # noqa: E402
-from contact_center.imports.service import Importer  # noqa: E402
-from contact_center.seed.generator import write_jsonl  # noqa: E402
-from contact_center.settings import DatabaseSettings  # noqa: E402
+from bench._common import database_url, machine, recreate_database, write_result
+from contact_center.db.migrate import upgrade
+from contact_center.db.session import create_engine, create_session_factory
+from contact_center.imports import kinds
+from contact_center.imports.service import Importer
+from contact_center.seed.generator import write_jsonl
+from contact_center.settings import DatabaseSettings
 
 AS_OF = dt.date(2026, 11, 1)
 

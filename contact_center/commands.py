@@ -9,8 +9,8 @@ import secrets
 import sys
 from pathlib import Path
 
-from contact_center.auth import service as auth_service
 from contact_center import logs
+from contact_center.auth import service as auth_service
 from contact_center.console import progress
 from contact_center.db.migrate import upgrade
 from contact_center.db.session import create_engine, create_session_factory
