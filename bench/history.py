@@ -106,7 +106,8 @@ def main() -> int:
     for name in ("lookup", "history"):
         r = result[name]
         print(
-            f"{name:<8} n={r['n']:<5} p50 {r['p50_ms']:.2f} ms  p95 {r['p95_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  max {r['max_ms']:.2f} ms"
+            f"{name:<8} n={r['n']:<5} p50 {r['p50_ms']:.2f} ms  p95 {r['p95_ms']:.2f} ms  "
+            f"p99 {r['p99_ms']:.2f} ms  max {r['max_ms']:.2f} ms"
         )
     print(f"heaviest customer in the sample: {result['max_tickets_of_a_customer']} tickets")
     write_result(
