@@ -62,7 +62,9 @@ def live_server(db_url: str, tmp_path: Path) -> Iterator[str]:
     process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in this thread while it lives,
+# which would break the async tests of the modules after it.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"{CHROMIUM} is missing: scripts/services installs Debian's chromium")
