@@ -43,6 +43,9 @@ async def _import(url: str, files: dict[str, Path]) -> list[dict[str, object]]:
                 flush=True,
             )
             rows.append({"kind": kind, "rows": report.read, "seconds": round(seconds, 2), "skipped": report.skipped})
+        started = time.perf_counter()
+        await importer.analyze(set(kinds.ORDER))
+        print(f"  ANALYZE       {time.perf_counter() - started:7.1f} s", flush=True)
     finally:
         await engine.dispose()
     return rows

@@ -20,7 +20,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from agent_ui import pages
 from contact_center.auth.controllers import AuthController
 from contact_center.auth.guards import public
-from contact_center.auth.middleware import AuthMiddleware
+from contact_center.auth.middleware import AuthMiddleware, TokenCache
 from contact_center.customers.controllers import CustomerController
 from contact_center.db.session import create_engine, create_session_factory
 from contact_center.health import health
@@ -79,4 +79,4 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
 
 def _state(settings: Settings, session_factory: object) -> State:
-    return State({"settings": settings, "session_factory": session_factory})
+    return State({"settings": settings, "session_factory": session_factory, "token_cache": TokenCache()})

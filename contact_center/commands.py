@@ -90,6 +90,7 @@ async def import_files(settings: Settings, files: list[Path], kind: str | None =
                 report = await importer.import_file(path, what, progress=advance)
             print(report.summary())
             reports.append(report)
+        await importer.analyze({r.kind for r in reports if r.inserted or r.updated})
     finally:
         await engine.dispose()
     if printed > MAX_PRINTED_MESSAGES:

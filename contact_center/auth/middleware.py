@@ -3,6 +3,7 @@ or the signed session cookie of a signed-in browser. Anonymous otherwise; the gu
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -14,6 +15,30 @@ from contact_center.auth import service as auth_service
 from contact_center.auth.schemas import CurrentUser
 
 SESSION_USER_KEY = "uid"
+TOKEN_CACHE_SECONDS = 10.0
+TOKEN_CACHE_SIZE = 10_000
+
+
+class TokenCache:
+    """Bearer token → user for a few seconds, so a bridge or a script calling many times a second
+    costs one database round trip per token per interval, not one per request. A revoked token or a
+    deactivated user is refused at the latest `TOKEN_CACHE_SECONDS` later."""
+
+    def __init__(self, ttl: float = TOKEN_CACHE_SECONDS, size: int = TOKEN_CACHE_SIZE) -> None:
+        self._ttl = ttl
+        self._size = size
+        self._entries: dict[str, tuple[float, CurrentUser]] = {}
+
+    def get(self, token: str) -> CurrentUser | None:
+        entry = self._entries.get(token)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, token: str, user: CurrentUser) -> None:
+        if len(self._entries) >= self._size:
+            self._entries.clear()
+        self._entries[token] = (time.monotonic() + self._ttl, user)
 
 
 def _bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
@@ -29,6 +54,7 @@ def _bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
 async def resolve_user(
     connection: ASGIConnection[Any, Any, Any, Any],
     sessions: async_sessionmaker[AsyncSession],
+    tokens: TokenCache,
 ) -> CurrentUser | None:
     token = _bearer(connection)
     user_id = None
@@ -37,14 +63,20 @@ async def resolve_user(
         user_id = raw if isinstance(raw, int) else None
     if token is None and user_id is None:
         return None
+    if token is not None and (cached := tokens.get(token)):
+        return cached
     async with sessions() as session:
-        if token is not None:
-            return await auth_service.authenticate_token(session, token)
-        assert user_id is not None
-        return await auth_service.current_user_by_id(session, user_id)
+        if token is None:
+            assert user_id is not None
+            return await auth_service.current_user_by_id(session, user_id)
+        user = await auth_service.authenticate_token(session, token)
+    if user is not None:  # unknown tokens are not cached: a forged-token flood must not evict real ones
+        tokens.put(token, user)
+    return user
 
 
 class AuthMiddleware(AbstractAuthenticationMiddleware):
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
-        sessions = connection.app.state.session_factory
-        return AuthenticationResult(user=await resolve_user(connection, sessions), auth=None)
+        state = connection.app.state
+        user = await resolve_user(connection, state.session_factory, state.token_cache)
+        return AuthenticationResult(user=user, auth=None)

@@ -16,10 +16,6 @@ from contact_center.models import Customer, CustomerPhone
 from contact_center.pagination import Page, check_window
 
 VALUE_TIERS = ("vip", "gold", "standard", "basic")
-WARRANTY_SOON_DAYS = 30
-HISTORY_OPEN_LIMIT = 50
-HISTORY_INTERACTIONS = 20
-HISTORY_PURCHASES = 10
 
 
 def to_schema(customer: Customer) -> s.Customer:

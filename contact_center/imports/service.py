@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contact_center.imports import kinds, records, upsert
@@ -112,11 +113,25 @@ class Importer:
         if self._on_message:
             self._on_message(report.source, line, level, text)
 
+    async def analyze(self, kinds_done: set[str]) -> None:
+        """Refreshes PostgreSQL's planner statistics after a bulk load: with stale ones the first
+        screen-pops after a migration plan badly until autovacuum catches up."""
+        if not kinds_done:
+            return
+        async with self._sessions() as session:
+            if session.get_bind().dialect.name != "postgresql":
+                return
+            tables = [upsert.MODELS[k].__tablename__ for k in sorted(kinds_done)]
+            if "customers" in kinds_done:
+                tables.append("customer_phones")
+            await session.execute(text(f"ANALYZE {', '.join(tables)}"))
+            await session.commit()
+
     async def _flush(self, report: ImportReport, batch: list[tuple[int, Any]]) -> None:
         async with self._sessions() as session, session.begin():
             outcome = await upsert.write_batch(session, report.kind, batch, self._refs)
-        for line, level, text in outcome.messages:
-            self._note(report, line, level, text)
+        for line, level, message in outcome.messages:
+            self._note(report, line, level, message)
         report.inserted += outcome.inserted
         report.updated += outcome.updated
         report.unchanged += outcome.unchanged
