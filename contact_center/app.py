@@ -16,6 +16,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 
 from agent_ui import pages
 from contact_center.auth.controllers import AuthController
@@ -24,6 +25,7 @@ from contact_center.auth.middleware import AuthMiddleware, TokenCache
 from contact_center.customers.controllers import CustomerController
 from contact_center.db.session import create_engine, create_session_factory
 from contact_center.health import health
+from contact_center.interactions.controllers import InteractionController
 from contact_center.settings import Settings, get_settings
 from contact_center.tickets.controllers import TicketController
 from contact_center.web_errors import EXCEPTION_HANDLERS
@@ -58,7 +60,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await engine.dispose()
 
     return Litestar(
-        route_handlers=[health, AuthController, CustomerController, TicketController, *pages.ROUTES],
+        route_handlers=[
+            health,
+            AuthController,
+            CustomerController,
+            InteractionController,
+            TicketController,
+            *pages.ROUTES,
+        ],
         plugins=[SQLAlchemyPlugin(config=db_config), _channels(settings)],
         middleware=[session_config.middleware, DefineMiddleware(AuthMiddleware)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
@@ -69,6 +78,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version="0.1.0",
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "BearerToken": SecurityScheme(
+                        type="http", scheme="bearer", description="contact-center token create"
+                    ),
+                    "SessionCookie": SecurityScheme(type="apiKey", name="cc_session", security_scheme_in="cookie"),
+                }
+            ),
+            security=[{"BearerToken": []}, {"SessionCookie": []}],
             # The schema documents the API; it holds no data, so it is public, and declared so.
             openapi_router=Router(path="/schema", route_handlers=[], guards=[public]),
         ),

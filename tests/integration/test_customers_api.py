@@ -100,3 +100,33 @@ async def test_update_replaces_phones_and_delete_is_for_admins(
     assert (await client.delete(f"/api/customers/{customer['id']}", headers=agent_headers)).status_code == 403
     assert (await client.delete(f"/api/customers/{customer['id']}", headers=admin_headers)).status_code == 204
     assert (await client.get(f"/api/customers/{customer['id']}", headers=agent_headers)).status_code == 404
+
+
+async def test_contacts_are_logged_and_listed_newest_first(
+    client: AsyncTestClient[Any], agent_headers: dict[str, str]
+) -> None:
+    customer = await _create(client, agent_headers, name="周先生", phones=["0912-222-333"])
+    other = await _create(client, agent_headers, name="別人")
+    ticket = (
+        await client.post(
+            "/api/tickets",
+            json={"kind": "repair", "subject": "漏水", "customer_id": other["id"]},
+            headers=agent_headers,
+        )
+    ).json()
+    url = f"/api/customers/{customer['id']}/interactions"
+    for summary, when in [("第一通", "2026-01-01T10:00:00+08:00"), ("第二通", "2026-02-01T10:00:00+08:00")]:
+        logged = await client.post(
+            url, json={"channel": "call", "summary": summary, "started_at": when}, headers=agent_headers
+        )
+        assert logged.status_code == 201 and logged.json()["agent"]
+    refused = [
+        {"channel": "pigeon", "summary": "x"},
+        {"channel": "call", "summary": "  "},
+        {"channel": "call", "summary": "x", "ticket_id": ticket["id"]},  # someone else's ticket
+    ]
+    for body in refused:
+        assert (await client.post(url, json=body, headers=agent_headers)).status_code == 422
+    page = (await client.get(url, params={"limit": 1}, headers=agent_headers)).json()
+    assert page["total"] == 2 and [i["summary"] for i in page["items"]] == ["第二通"]
+    assert (await client.get("/api/customers/99999/interactions", headers=agent_headers)).status_code == 404
