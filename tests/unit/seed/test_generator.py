@@ -15,8 +15,9 @@ import sys
 import phonenumbers
 import pytest
 
-from contact_center.seed import vocabulary
-from contact_center.seed.generator import KINDS, CustomerBundle, Slots, Unit, iter_bundles, write_jsonl
+from contact_center.seed import vocabulary_catalogue, vocabulary_people, vocabulary_service
+from contact_center.seed.generator import KINDS, CustomerBundle, iter_bundles, write_jsonl
+from contact_center.seed.history import Slots, Unit
 
 AS_OF = dt.date(2025, 6, 30)
 SEED = 20240501
@@ -202,8 +203,10 @@ def test_tickets_are_varied(bundles: list[CustomerBundle]) -> None:
 def test_every_ticket_template_renders_for_every_line_it_applies_to() -> None:
     import random
 
-    for category in (*vocabulary.CATEGORIES, vocabulary.INSTALL_CATEGORY):
-        products: list[vocabulary.Product | None] = [p for p in vocabulary.PRODUCTS if p.line in category.lines]
+    for category in (*vocabulary_service.CATEGORIES, vocabulary_service.INSTALL_CATEGORY):
+        products: list[vocabulary_catalogue.Product | None] = [
+            p for p in vocabulary_catalogue.PRODUCTS if p.line in category.lines
+        ]
         for product in products or [None]:
             unit = Unit("A00000001", product, AS_OF) if product else None
             for template in category.subjects + category.texts:
@@ -217,7 +220,7 @@ def test_customers_look_like_a_taiwanese_customer_base(bundles: list[CustomerBun
     assert cities.most_common(1)[0][0] in ("新北市", "台中市", "高雄市")
     surnames = collections.Counter(str(c["name"])[0] for c in customers)
     assert surnames.most_common(1)[0][0] == "陳"
-    companies = sum(str(c["name"]).endswith(vocabulary.COMPANY_KINDS) for c in customers)
+    companies = sum(str(c["name"]).endswith(vocabulary_people.COMPANY_KINDS) for c in customers)
     assert 0.02 <= companies / len(customers) <= 0.09
     emails = [str(c["email"]) for c in customers if c["email"] is not None]
     assert 0.5 <= len(emails) / len(customers) <= 0.7
