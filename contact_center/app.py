@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,6 +13,8 @@ from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.logging.config import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.openapi import OpenAPIConfig
@@ -22,6 +25,9 @@ from agent_ui import pages
 from contact_center.auth.controllers import AuthController
 from contact_center.auth.guards import public
 from contact_center.auth.middleware import AuthMiddleware, TokenCache
+from contact_center.calls.controllers import AgentDisplayController, CallController, CtiController
+from contact_center.calls.screen_pop import PopCache
+from contact_center.calls.sockets import agent_socket, cti_socket
 from contact_center.customers.controllers import CustomerController
 from contact_center.db.session import create_engine, create_session_factory
 from contact_center.health import health
@@ -66,6 +72,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CustomerController,
             InteractionController,
             TicketController,
+            CtiController,
+            CallController,
+            AgentDisplayController,
+            cti_socket,
+            agent_socket,
             *pages.ROUTES,
         ],
         plugins=[SQLAlchemyPlugin(config=db_config), _channels(settings)],
@@ -92,9 +103,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         lifespan=[lifespan],
         state=_state(settings, session_factory),
-        debug=False,
+        debug=os.environ.get("CC_DEBUG") == "1",
+        # An unexpected error is logged with its traceback, not only in debug mode.
+        logging_config=LoggingConfig(
+            log_exceptions="always", disable_stack_trace={404, NotAuthorizedException, PermissionDeniedException}
+        ),
     )
 
 
 def _state(settings: Settings, session_factory: object) -> State:
-    return State({"settings": settings, "session_factory": session_factory, "token_cache": TokenCache()})
+    return State(
+        {"settings": settings, "session_factory": session_factory, "token_cache": TokenCache(), "pop_cache": PopCache()}
+    )

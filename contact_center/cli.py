@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     users_sub = users.add_subparsers(dest="action", required=True)
     add = users_sub.add_parser("add", help="add a user")
     add.add_argument("name")
-    add.add_argument("--role", required=True, choices=["admin", "supervisor", "agent", "qa", "customer"])
+    add.add_argument("--role", required=True, choices=["admin", "supervisor", "agent", "qa", "customer", "pbx"])
     add.add_argument("--extension")
     add.add_argument("--password")
     add.add_argument("--display-name")

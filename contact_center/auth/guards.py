@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.enums import ScopeType
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException, WebSocketException
 from litestar.handlers.base import BaseRouteHandler
 
 from contact_center.auth.schemas import CurrentUser
@@ -29,9 +30,15 @@ def requires(*roles: Role) -> Guard:
 
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         user = current_user(connection)
+        websocket = connection.scope["type"] == ScopeType.WEBSOCKET
         if user is None:
+            # A websocket has no status line: the refusal is its close code, 4000 + the HTTP status.
+            if websocket:
+                raise WebSocketException(detail="sign in or send a bearer token", code=4401)
             raise NotAuthorizedException("sign in or send a bearer token")
         if user.role not in allowed:
+            if websocket:
+                raise WebSocketException(detail="your role may not do this", code=4403)
             raise PermissionDeniedException("your role may not do this")
 
     guard.allowed_roles = allowed  # type: ignore[attr-defined]

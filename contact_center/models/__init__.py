@@ -2,6 +2,7 @@
 
 from contact_center.models.api_token import ApiToken
 from contact_center.models.asset import Asset
+from contact_center.models.call import Call, CallEvent
 from contact_center.models.customer import Customer, CustomerPhone
 from contact_center.models.interaction import Interaction
 from contact_center.models.purchase import Purchase
@@ -13,6 +14,8 @@ from contact_center.models.user import Role, User
 __all__ = [
     "ApiToken",
     "Asset",
+    "Call",
+    "CallEvent",
     "Customer",
     "CustomerPhone",
     "Interaction",

@@ -15,6 +15,8 @@ class Role(enum.StrEnum):
     AGENT = "agent"
     QA = "qa"
     CUSTOMER = "customer"
+    # A machine account: a PBX bridge or webhook feeding call events, nothing else.
+    PBX = "pbx"
 
 
 class User(IdMixin, Base):

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from litestar import Litestar
+from litestar.exceptions import WebSocketDisconnect
 from litestar.handlers import HTTPRouteHandler
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -54,6 +55,28 @@ def test_every_route_declares_its_guard(settings: Settings) -> None:
             assert public in [g.func for g in handler.resolve_guards()]
 
 
+async def _refusal(client: AsyncTestClient[Any], url: str) -> int:
+    with pytest.raises(WebSocketDisconnect) as refused:
+        with await client.websocket_connect(url) as socket:
+            socket.receive_text(timeout=2)
+    return refused.value.code
+
+
+async def _check_socket(
+    client: AsyncTestClient[Any], url: str, roles: frozenset[str], tokens: dict[Role, dict[str, str]]
+) -> int:
+    """A websocket refuses with close code 4401 (anonymous) or 4403 (wrong role)."""
+    assert await _refusal(client, url) == 4401, f"{url} without credentials"
+    assert await _refusal(client, f"{url}?token=cc_forged") == 4401, f"{url} with a forged token"
+    checked = 0
+    for role in Role:
+        if role.value not in roles:
+            token = tokens[role]["Authorization"].split()[1]
+            assert await _refusal(client, f"{url}?token={token}") == 4403, f"{url} as {role}"
+            checked += 1
+    return checked
+
+
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 async def test_protected_routes_refuse_anonymous_and_wrong_roles(
     settings: Settings, sessions: async_sessionmaker[AsyncSession]
@@ -64,9 +87,12 @@ async def test_protected_routes_refuse_anonymous_and_wrong_roles(
     async with AsyncTestClient(app=app) as client:
         for method, path, handler in _routes(app):
             roles = _declared(handler)
-            if roles is None or method == "WEBSOCKET":
+            if roles is None:
                 continue
             url = _concrete(path)
+            if method == "WEBSOCKET":
+                checked += await _check_socket(client, url, roles, tokens)
+                continue
             body = {"json": {}} if method in BODY_METHODS else {}
             anonymous = await client.request(method, url, **body)
             assert anonymous.status_code == 401, f"{method} {path} without credentials: {anonymous.status_code}"

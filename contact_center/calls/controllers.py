@@ -1,0 +1,120 @@
+"""REST endpoints: the generic CTI endpoint, the call log, calls → tickets, "show this on the desktop"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.channels import ChannelsPlugin
+from litestar.params import QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contact_center import realtime
+from contact_center.auth.guards import DESK, STAFF, current_user, requires
+from contact_center.calls import log as call_log
+from contact_center.calls import schemas as s
+from contact_center.calls import service as call_service
+from contact_center.calls import zammad
+from contact_center.calls.flows import ingest_many
+from contact_center.errors import ValidationFailed
+from contact_center.models import Role
+from contact_center.pagination import DEFAULT_LIMIT, Page
+from contact_center.tickets import service as ticket_service
+from contact_center.tickets.schemas import Ticket
+from cti_bridge import contract as c
+
+FEEDERS = (Role.PBX, Role.ADMIN)
+_events = msgspec.json.Decoder(list[c.CallEvent])
+
+
+async def _payload(request: Request[Any, Any, Any]) -> tuple[bytes, dict[str, Any] | None]:
+    """The body, and its fields when it is a form (Zammad's webhooks post forms)."""
+    if request.headers.get("content-type", "").startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        return b"", {k: form.getall(k) if len(form.getall(k)) > 1 else form.get(k) for k in form}
+    return await request.body(), None
+
+
+class CtiController(Controller):
+    path = "/api/cti"
+    tags = ["cti"]
+
+    @post("/events", guards=[requires(*FEEDERS)], status_code=200)
+    async def post_events(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, channels: ChannelsPlugin
+    ) -> s.IngestResult:
+        """Call events from a PBX: our contract (one event or a list) or Zammad's generic CTI format."""
+        body, form = await _payload(request)
+        if form is None:
+            try:
+                parsed = msgspec.json.decode(body or b"null")
+            except msgspec.DecodeError:
+                raise ValidationFailed("the body is not JSON") from None
+            form = parsed if isinstance(parsed, dict) and "event" in parsed and "callId" in parsed else None
+        events = await self._events(db_session, body, form)
+        state = request.app.state
+        accepted, duplicates = await ingest_many(state.session_factory, channels, state.pop_cache, events)
+        return s.IngestResult(accepted=accepted, duplicates=duplicates)
+
+    async def _events(self, db_session: AsyncSession, body: bytes, form: dict[str, Any] | None) -> list[c.CallEvent]:
+        if form is not None:
+            extensions = await call_log.extensions_of(db_session, zammad.users(form))
+            return zammad.to_events(form, extensions)
+        try:
+            return _events.decode(body) if body.lstrip().startswith(b"[") else [c.decode_event(body)]
+        except msgspec.ValidationError as exc:
+            raise ValidationFailed(f"not a call event: {exc}") from None
+        except msgspec.DecodeError:
+            raise ValidationFailed("the body is not JSON") from None
+
+
+class CallController(Controller):
+    path = "/api/calls"
+    tags = ["calls"]
+
+    @get("/", guards=[requires(*STAFF)])
+    async def list_calls(
+        self,
+        db_session: AsyncSession,
+        customer_id: int | None = None,
+        call_state: str | None = QueryParameter(name="state", default=None, description="offered … ended"),
+        limit: int = DEFAULT_LIMIT,
+        offset: int = 0,
+    ) -> Page[s.Call]:
+        """The call log, newest first."""
+        return await call_log.calls(db_session, customer_id, call_state, limit, offset)
+
+    @get("/{call_row_id:int}", guards=[requires(*STAFF)])
+    async def get_call(self, db_session: AsyncSession, call_row_id: int) -> s.CallDetail:
+        """One call with its timeline: offered, rang at whom, answered, transferred, ended."""
+        return await call_log.detail(db_session, call_row_id)
+
+    @post("/{call_row_id:int}/ticket", guards=[requires(*DESK)])
+    async def ticket_from_call(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, call_row_id: int, data: s.TicketFromCall
+    ) -> Ticket:
+        """Opens a ticket for this call's customer, linked to the call."""
+        user = current_user(request)
+        ticket = await call_log.ticket_from_call(db_session, call_row_id, data, user.id if user else None)
+        return ticket_service.to_schema(ticket)
+
+    @post("/{call_row_id:int}/attach", guards=[requires(*DESK)], status_code=200)
+    async def attach(self, db_session: AsyncSession, call_row_id: int, data: s.AttachTicket) -> s.Call:
+        """Links this call to an existing ticket."""
+        return await call_log.attach_ticket(db_session, call_row_id, data.ticket_id)
+
+
+class AgentDisplayController(Controller):
+    path = "/api/agents"
+    tags = ["agents"]
+
+    @post("/{user_id:int}/display", guards=[requires(*DESK, Role.PBX)], status_code=202)
+    async def display(
+        self, db_session: AsyncSession, channels: ChannelsPlugin, user_id: int, data: s.DisplayRequest
+    ) -> s.Display:
+        """Opens a customer or a ticket on that agent's desktop (for softphones and other tools)."""
+        message = await call_log.display_for(db_session, user_id, data)
+        await db_session.commit()
+        realtime.publish(channels, call_service.agent_channel(user_id), message)
+        return message

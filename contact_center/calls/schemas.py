@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+from contact_center.customers.schemas import Customer, CustomerHistory
+
+
+class Call(msgspec.Struct):
+    id: int
+    call_id: str
+    source: str
+    direction: str
+    state: str
+    offered_at: dt.datetime
+    caller: str | None = None
+    caller_e164: str | None = None
+    caller_name: str | None = None
+    dialled: str | None = None
+    queue: str | None = None
+    extension: str | None = None
+    agent_id: int | None = None
+    customer_id: int | None = None
+    ticket_id: int | None = None
+    answered_at: dt.datetime | None = None
+    ended_at: dt.datetime | None = None
+    wait_seconds: float | None = None
+    talk_seconds: float | None = None
+    hangup_by: str | None = None
+
+
+class CallTimelineEntry(msgspec.Struct):
+    type: str
+    at: dt.datetime
+    extension: str | None = None
+    data: dict[str, Any] = {}
+
+
+class CallDetail(msgspec.Struct):
+    call: Call
+    timeline: list[CallTimelineEntry]
+
+
+class Suggestions(msgspec.Struct):
+    """Slots the knowledge base, the offer engine and the anomaly detector fill (later issues)."""
+
+    articles: list[dict[str, Any]] = []
+    offers: list[dict[str, Any]] = []
+    flags: list[dict[str, Any]] = []
+
+
+class ScreenPop(msgspec.Struct, tag_field="type", tag="screen_pop"):
+    """What the agent's desktop shows while the phone rings.
+
+    `match` is `single` (one customer: `history` filled), `several` (a shared number: choose from
+    `customers`) or `unknown` (offer to create a customer or attach the number)."""
+
+    call: Call
+    match: str
+    customers: list[Customer]
+    history: CustomerHistory | None = None
+    suggestions: Suggestions = msgspec.field(default_factory=Suggestions)
+
+
+class CallUpdate(msgspec.Struct, tag_field="type", tag="call_update"):
+    """A call the agent sees changed state: answered, missed, transferred, abandoned, ended."""
+
+    call: Call
+    change: str
+
+
+class DialResult(msgspec.Struct, tag_field="type", tag="dial_result"):
+    command_id: str
+    ok: bool
+    number: str
+    reason: str | None = None
+
+
+class Display(msgspec.Struct, tag_field="type", tag="display"):
+    """Open this customer or ticket on the agent's desktop (driven by any softphone or tool)."""
+
+    customer_id: int | None = None
+    ticket_id: int | None = None
+
+
+class DisplayRequest(msgspec.Struct):
+    customer_id: int | None = None
+    ticket_id: int | None = None
+
+
+class TicketFromCall(msgspec.Struct):
+    """Create a ticket from a call: caller and call prefilled; what the agent typed."""
+
+    subject: str
+    kind: str = "inquiry"
+    description: str = ""
+    customer_id: int | None = None
+    priority: str = "normal"
+
+
+class AttachTicket(msgspec.Struct):
+    ticket_id: int
+
+
+class IngestResult(msgspec.Struct):
+    accepted: int
+    duplicates: int

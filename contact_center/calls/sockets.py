@@ -1,0 +1,111 @@
+"""The two call websockets: `/ws/cti` (a PBX bridge) and `/ws/agent` (an agent's desktop).
+
+/ws/cti: the bridge sends contract events; each is stored and applied in its own transaction and
+then acknowledged (`{"type":"ack","ids":[...]}`), so a bridge re-sends whatever was not acknowledged
+when the connection dropped; repeats are recognised by event id. Commands for the PBX (click-to-dial)
+reach the bridge on the `bridge` channel, whichever app instance the agent is connected to.
+
+/ws/agent: the agent's desktop receives its screen-pops and call updates on channel `agent:{id}`;
+on connect it gets the pops of calls still ringing or up at its extension (a pop that arrived while
+the socket was down is not lost). It sends `{"type":"dial","number":"..."}` for click-to-dial.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+import msgspec
+from litestar import WebSocket, websocket
+from litestar.channels import ChannelsPlugin
+from litestar.exceptions import WebSocketDisconnect
+
+from contact_center import phones, realtime
+from contact_center.auth.guards import DESK, current_user, requires
+from contact_center.calls import repository
+from contact_center.calls import schemas as s
+from contact_center.calls.controllers import FEEDERS
+from contact_center.calls.flows import ingest_and_publish
+from contact_center.calls.screen_pop import caller_match, pop
+from cti_bridge import contract as c
+
+log = logging.getLogger(__name__)
+
+
+@websocket("/ws/cti", guards=[requires(*FEEDERS)])
+async def cti_socket(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugin) -> None:
+    """A PBX bridge: call events in, acknowledgements and commands out."""
+    await socket.accept()
+    state = socket.app.state
+    rejected = 0
+
+    async def forward(command: bytes) -> None:
+        await socket.send_data(command.decode(), mode="text")
+
+    async with channels.start_subscription([realtime.BRIDGE]) as subscriber, subscriber.run_in_background(forward):
+        try:
+            async for raw in socket.iter_data(mode="text"):
+                try:
+                    message = c.decode_bridge_message(raw)
+                except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+                    rejected += 1
+                    log.warning("cti: rejected a frame (%s); %d so far", exc, rejected)
+                    continue
+                if isinstance(message, c.Hello):
+                    log.info("cti: bridge %s connected with %d pending events", message.bridge, message.pending)
+                    continue
+                await ingest_and_publish(state.session_factory, channels, state.pop_cache, message)
+                await socket.send_data(c.encode(c.Ack(ids=[message.id])).decode(), mode="text")
+        except WebSocketDisconnect:
+            pass
+
+
+def dial_string(number: str) -> str | None:
+    """What the PBX dials: national digits for Taiwan (its dialplan's `_0X.`), +E.164 abroad."""
+    e164 = phones.to_e164(number)
+    if e164 is None:
+        return None
+    return "0" + e164[4:] if e164.startswith("+886") else e164
+
+
+async def _replay_live_pops(socket: WebSocket[Any, Any, Any], extension: str) -> None:
+    state = socket.app.state
+    async with state.session_factory() as session:
+        for call in await repository.live_calls_at(session, extension):
+            match = await caller_match(session, call, state.pop_cache)
+            await socket.send_data(msgspec.json.encode(pop(call, match)).decode(), mode="text")
+
+
+async def _dial(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugin, extension: str | None, number: str) -> None:
+    target = dial_string(number)
+    command_id = uuid.uuid4().hex
+    if not extension or target is None:
+        reason = "your user has no extension" if not extension else "not a valid phone number"
+        result = s.DialResult(command_id=command_id, ok=False, number=number, reason=reason)
+        await socket.send_data(msgspec.json.encode(result).decode(), mode="text")
+        return
+    realtime.publish(channels, realtime.BRIDGE, c.Originate(command_id=command_id, extension=extension, number=target))
+
+
+@websocket("/ws/agent", guards=[requires(*DESK)])
+async def agent_socket(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugin) -> None:
+    """An agent's desktop: screen-pops and call updates out, click-to-dial in."""
+    user = current_user(socket)
+    assert user is not None
+    await socket.accept()
+
+    async def forward(message: bytes) -> None:
+        await socket.send_data(message.decode(), mode="text")
+
+    subscription = channels.start_subscription([realtime.agent(user.id)])
+    async with subscription as subscriber, subscriber.run_in_background(forward):
+        if user.extension:
+            await _replay_live_pops(socket, user.extension)
+        await socket.send_data('{"type":"ready"}', mode="text")
+        try:
+            async for command in socket.iter_json():
+                if isinstance(command, dict) and command.get("type") == "dial":
+                    await _dial(socket, channels, user.extension, str(command.get("number", "")))
+        except WebSocketDisconnect:
+            pass
