@@ -58,7 +58,7 @@ async def _post(client: AsyncTestClient[Any], headers: dict[str, str], events: l
 async def test_ringing_pops_the_matched_customer_at_that_agent_only(
     client: AsyncTestClient[Any], floor: dict[str, Any]
 ) -> None:
-    alice_id, alice = floor["alice"]
+    _alice_id, alice = floor["alice"]
     _, bob = floor["bob"]
     with (
         await client.websocket_connect(f"/ws/agent?token={alice}") as alice_ws,
