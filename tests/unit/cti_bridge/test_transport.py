@@ -1,0 +1,127 @@
+"""The bridge's link to the app loses nothing while the app restarts, and stays bounded when it is gone."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.http11 import Response
+
+from cti_bridge import contract as c
+from cti_bridge.transport import AppLink, AppRefused
+
+
+def _event(n: int) -> c.CallRinging:
+    return c.CallRinging(id=f"ev-{n}", call_id=f"call-{n}", at=time.time(), extension="1001", caller="0912345678")
+
+
+class FakeApp:
+    """Acknowledges what it receives (or only the first `ack_limit` events, then hangs up)."""
+
+    def __init__(self) -> None:
+        self.received: list[str] = []
+        self.hellos: list[c.Hello] = []
+        self.ack_limit: int | None = None
+        self.commands: list[c.Originate] = []
+
+    async def handler(self, socket: ServerConnection) -> None:
+        for command in self.commands:
+            await socket.send(c.encode(command).decode())
+        async for raw in socket:
+            message = c.decode_bridge_message(raw)
+            if isinstance(message, c.Hello):
+                self.hellos.append(message)
+                continue
+            self.received.append(message.id)
+            if self.ack_limit is not None and len(self.received) >= self.ack_limit:
+                self.ack_limit = None
+                await socket.close()  # the app "restarts": the last events were never acknowledged
+                return
+            await socket.send(c.encode(c.Ack(ids=[message.id])).decode())
+
+
+@contextlib.asynccontextmanager
+async def running(app: FakeApp, port: int = 0) -> AsyncIterator[Server]:
+    async with serve(app.handler, "127.0.0.1", port) as server:
+        yield server
+
+
+def _port(server: Server) -> int:
+    return int(next(iter(server.sockets)).getsockname()[1])
+
+
+async def test_events_are_delivered_in_order_and_acknowledged() -> None:
+    app = FakeApp()
+    async with running(app) as server:
+        link = AppLink(f"ws://127.0.0.1:{_port(server)}/ws/cti", "token", "test-bridge")
+        runner = asyncio.create_task(link.run())
+        for n in range(100):
+            link.send(_event(n))
+        await asyncio.wait_for(link.drain(), 5)
+        link.stop()
+        await runner
+    assert app.received == [f"ev-{n}" for n in range(100)]
+    assert link.pending == 0 and link.acknowledged == 100 and app.hellos[0].bridge == "test-bridge"
+
+
+async def test_nothing_is_lost_when_the_app_goes_away_and_comes_back() -> None:
+    app = FakeApp()
+    app.ack_limit = 30
+    async with running(app) as server:
+        port = _port(server)
+        link = AppLink(f"ws://127.0.0.1:{port}/ws/cti", "token", "test-bridge")
+        runner = asyncio.create_task(link.run())
+        for n in range(50):
+            link.send(_event(n))
+        await asyncio.wait_for(link.connected.wait(), 5)
+        await asyncio.sleep(0.2)
+    # The app is down: events keep coming and wait in the buffer.
+    for n in range(50, 80):
+        link.send(_event(n))
+    assert link.pending >= 30
+    async with running(app, port):
+        await asyncio.wait_for(link.drain(), 15)
+    link.stop()
+    await runner
+    assert set(app.received) == {f"ev-{n}" for n in range(80)}  # repeats allowed (the app drops them), gaps not
+    assert app.hellos[-1].pending > 0 and link.dropped == 0
+
+
+async def test_a_full_buffer_drops_the_oldest_and_counts_them() -> None:
+    link = AppLink("ws://127.0.0.1:9/ws/cti", "token", "test-bridge", buffer_size=10)
+    for n in range(15):
+        link.send(_event(n))
+    assert (link.pending, link.dropped) == (10, 5)
+
+
+async def test_commands_reach_the_handler() -> None:
+    app = FakeApp()
+    app.commands = [c.Originate(command_id="cmd-1", extension="1001", number="0912345678")]
+    seen: list[c.Originate] = []
+    done = asyncio.Event()
+
+    async def on_command(command: c.Originate) -> None:
+        seen.append(command)
+        done.set()
+
+    async with running(app) as server:
+        link = AppLink(f"ws://127.0.0.1:{_port(server)}/ws/cti", "token", "b", on_command=on_command)
+        runner = asyncio.create_task(link.run())
+        await asyncio.wait_for(done.wait(), 5)
+        link.stop()
+        await runner
+    assert seen == app.commands
+
+
+async def test_a_refused_token_stops_the_link_instead_of_retrying() -> None:
+    def refuse(connection: ServerConnection, request: object) -> Response:
+        return connection.respond(403, "forbidden\n")
+
+    async with serve(lambda socket: asyncio.sleep(0), "127.0.0.1", 0, process_request=refuse) as server:
+        link = AppLink(f"ws://127.0.0.1:{_port(server)}/ws/cti", "bad", "b")
+        with pytest.raises(AppRefused):
+            await asyncio.wait_for(link.run(), 5)
