@@ -28,6 +28,31 @@ HERE = Path(__file__).parent
 LANG_COOKIE = "cc_lang"
 
 
+# Texts the desktop's JavaScript shows, translated on the server (no i18n code in the browser).
+JS_STRINGS = {
+    "ws_connecting": "Connecting…", "ws_connected": "Connected", "ws_reconnecting": "Reconnecting…",
+    "offline": "Not connected: try again in a moment.", "dialling": "Dialling", "dial_ok": "Call placed to",
+    "dial_failed": "The call could not be placed:", "state_available": "Available", "state_away": "Away",
+    "state_wrap_up": "Wrap-up", "repairs": "Repairs", "open_tickets": "Open tickets",
+    "recent_tickets": "Ticket history",
+    "products": "Products owned", "satisfaction": "Satisfaction", "none": "None", "name": "Name",
+    "shared_number": "Several customers share this number: who is calling?", "unknown_caller": "Unknown caller",
+    "create_customer": "Create customer", "find_customer": "Find a customer by name or number",
+    "attach_number": "Attach this number", "withheld": "Number withheld", "call_ringing": "Ringing",
+    "call_offered": "Waiting", "call_answered": "On call", "call_ended": "Ended", "call_abandoned": "Abandoned",
+    "change_answered": "On call", "change_missed": "Missed", "change_transferred": "Transferred",
+    "change_abandoned": "Caller hung up", "change_ended": "Ended", "ticket_subject": "Ticket subject",
+    "kind": "Kind", "create_ticket": "Create ticket", "ticket_created": "Ticket created",
+    **{word: word for word in ("inquiry", "repair", "complaint", "billing", "installation", "maintenance",
+                               "cancellation", "new", "open", "pending", "on_hold", "resolved", "closed", "vip",
+                               "gold", "standard", "basic", "in_warranty", "expiring", "expired", "unknown")},
+}  # fmt: skip
+
+
+def js_strings() -> dict[str, str]:
+    return {key: i18n.gettext(text) for key, text in JS_STRINGS.items()}
+
+
 def _install(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     env.add_extension("jinja2.ext.i18n")
@@ -35,6 +60,7 @@ def _install(engine: JinjaTemplateEngine) -> None:
     env.globals["current_locale"] = i18n.current_locale
     env.globals["phone_display"] = phone_display
     env.globals["LOCALES"] = i18n.LOCALES
+    env.globals["js_strings"] = js_strings
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:

@@ -113,5 +113,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
 def _state(settings: Settings, session_factory: object) -> State:
     return State(
-        {"settings": settings, "session_factory": session_factory, "token_cache": TokenCache(), "pop_cache": PopCache()}
+        {
+            "settings": settings,
+            "session_factory": session_factory,
+            "token_cache": TokenCache(),
+            "pop_cache": PopCache(),
+            "presence": {},
+        }
     )

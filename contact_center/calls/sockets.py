@@ -31,6 +31,7 @@ from contact_center.calls.screen_pop import caller_match, pop
 from cti_bridge import contract as c
 
 log = logging.getLogger(__name__)
+AGENT_STATES = ("available", "away", "wrap_up")
 
 
 @websocket("/ws/cti", guards=[requires(*FEEDERS)])
@@ -105,7 +106,13 @@ async def agent_socket(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugi
         await socket.send_data('{"type":"ready"}', mode="text")
         try:
             async for command in socket.iter_json():
-                if isinstance(command, dict) and command.get("type") == "dial":
+                if not isinstance(command, dict):
+                    continue
+                if command.get("type") == "dial":
                     await _dial(socket, channels, user.extension, str(command.get("number", "")))
+                elif command.get("type") == "state" and command.get("state") in AGENT_STATES:
+                    # Presence lives in memory for now; the wallboard (issue #4) makes it shared.
+                    socket.app.state.presence[user.id] = command["state"]
+                    await socket.send_json({"type": "state", "state": command["state"]})
         except WebSocketDisconnect:
             pass

@@ -55,6 +55,12 @@ class CustomerController(Controller):
         customer = await customer_service.update(db_session, customer_id, data)
         return customer_service.to_schema(customer)
 
+    @post("/{customer_id:int}/phones", guards=[requires(*DESK)])
+    async def add_phone(self, db_session: AsyncSession, customer_id: int, data: s.PhoneIn) -> s.Customer:
+        """Adds a number to a customer (e.g. an unknown caller's number, from the screen-pop)."""
+        customer = await customer_service.add_phone(db_session, customer_id, data)
+        return customer_service.to_schema(customer)
+
     @delete("/{customer_id:int}", guards=[requires(Role.ADMIN)])
     async def delete_customer(self, db_session: AsyncSession, customer_id: int) -> None:
         """Deletes a customer (admins only)."""

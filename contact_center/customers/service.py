@@ -109,6 +109,16 @@ async def update(session: AsyncSession, customer_id: int, data: s.CustomerUpdate
     return customer
 
 
+async def add_phone(session: AsyncSession, customer_id: int, phone: s.PhoneIn) -> Customer:
+    """Adds a number; one the customer already has is not added twice."""
+    customer = await get(session, customer_id)
+    (row,) = normalise_phones([phone])
+    if row.e164 not in {p.e164 for p in customer.phones}:
+        customer.phones.append(row)
+        await session.flush()
+    return customer
+
+
 async def delete(session: AsyncSession, customer_id: int) -> None:
     """Deletes a customer and what they own; their tickets stay, detached, for the statistics."""
     await repository.delete_customer(session, await get(session, customer_id))

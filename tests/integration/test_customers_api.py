@@ -130,3 +130,17 @@ async def test_contacts_are_logged_and_listed_newest_first(
     page = (await client.get(url, params={"limit": 1}, headers=agent_headers)).json()
     assert page["total"] == 2 and [i["summary"] for i in page["items"]] == ["第二通"]
     assert (await client.get("/api/customers/99999/interactions", headers=agent_headers)).status_code == 404
+
+
+async def test_a_callers_number_is_attached_to_an_existing_customer(
+    client: AsyncTestClient[Any], agent_headers: dict[str, str]
+) -> None:
+    customer = await _create(client, agent_headers, name="許小姐", phones=["0912-000-111"])
+    url = f"/api/customers/{customer['id']}/phones"
+    added = await client.post(url, json={"number": "(04)2234-5678", "label": "office"}, headers=agent_headers)
+    assert added.status_code == 201 and [p["e164"] for p in added.json()["phones"]] == ["+886912000111", "+886422345678"]
+    again = await client.post(url, json={"number": "04-2234-5678"}, headers=agent_headers)
+    assert len(again.json()["phones"]) == 2
+    assert (await client.post(url, json={"number": "12"}, headers=agent_headers)).status_code == 422
+    found = await client.get("/api/customers/lookup", params={"phone": "0422345678"}, headers=agent_headers)
+    assert [c["name"] for c in found.json()["customers"]] == ["許小姐"]
