@@ -69,8 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"contact-center {args.command}: not yet available — {LATER[args.command]}", file=sys.stderr)
         return 2
     if args.command == "bridge":
-        print("contact-center bridge: not yet available — the CTI bridge arrives with issue #3", file=sys.stderr)
-        return 2
+        from cti_bridge.service import main as bridge_main
+
+        return asyncio.run(bridge_main())
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     try:
         return commands.run(args, get_settings())

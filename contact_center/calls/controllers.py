@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post
@@ -78,7 +78,7 @@ class CallController(Controller):
         self,
         db_session: AsyncSession,
         customer_id: int | None = None,
-        call_state: str | None = QueryParameter(name="state", default=None, description="offered … ended"),
+        call_state: Annotated[str | None, QueryParameter(name="state", description="offered … ended")] = None,
         limit: int = DEFAULT_LIMIT,
         offset: int = 0,
     ) -> Page[s.Call]:

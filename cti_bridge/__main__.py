@@ -1,0 +1,5 @@
+import asyncio
+
+from cti_bridge.service import main
+
+raise SystemExit(asyncio.run(main()))
