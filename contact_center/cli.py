@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run everything in one process on SQLite with demo data")
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--customers", type=int, default=2000, help="demo customers to generate on first start")
+    demo.add_argument("--calls-every", type=float, default=8.0, help="seconds between simulated calls (0: none)")
     serve = sub.add_parser("serve", help="run the web application")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)

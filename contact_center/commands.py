@@ -49,7 +49,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "demo":
         from contact_center import demo
 
-        return demo.run(settings, port=args.port, customers=args.customers)
+        return demo.run(settings, port=args.port, customers=args.customers, calls_every=args.calls_every)
     raise CommandError(f"unknown command {args.command}")
 
 

@@ -11,6 +11,7 @@ from contact_center.auth import service as auth_service
 from contact_center.commands import import_files
 from contact_center.db.migrate import upgrade
 from contact_center.db.session import create_engine, create_session_factory
+from contact_center.demo_calls import DemoTelephony
 from contact_center.models import Customer, Queue, User
 from contact_center.settings import Settings
 
@@ -46,7 +47,7 @@ async def _prepare(settings: Settings, customers: int) -> None:
         await import_files(settings, list(files.values()))
 
 
-def _banner(settings: Settings, port: int) -> str:
+def _banner(settings: Settings, port: int, ami_port: int, calls_every: float) -> str:
     base = f"http://127.0.0.1:{port}"
     accounts = ", ".join(f"{u} ({r}{' ext ' + e if e else ''})" for u, r, _, e in DEMO_USERS)
     return "\n".join(
@@ -59,13 +60,15 @@ def _banner(settings: Settings, port: int) -> str:
             f"  API schema     {base}/schema/openapi.json",
             f"  database       {settings.database.backend} ({settings.database.url.split('///')[-1]})",
             f"  channels/jobs  {settings.channels_backend} / {settings.jobs_backend}",
+            f"  telephony      AMI simulator on 127.0.0.1:{ami_port}, CTI bridge connected; "
+            + (f"a call every {calls_every:g} s to extensions 1001-1003" if calls_every > 0 else "no calls placed"),
             "Press Ctrl+C to stop.",
             "",
         ]
     )
 
 
-def run(settings: Settings, *, port: int, customers: int) -> int:
+def run(settings: Settings, *, port: int, customers: int, calls_every: float = 8.0) -> int:
     import uvicorn
 
     from contact_center.app import create_app
@@ -80,9 +83,16 @@ def run(settings: Settings, *, port: int, customers: int) -> int:
         task = asyncio.create_task(server.serve())
         while not server.started and not task.done():  # noqa: ASYNC110  (uvicorn exposes a flag, not an event)
             await asyncio.sleep(0.05)
-        if server.started:
-            print(_banner(settings, port), flush=True)
-        await task
+        if not server.started:
+            await task
+            return
+        telephony = DemoTelephony(settings, port, calls_every)
+        await telephony.start()
+        print(_banner(settings, port, telephony.ami_port, calls_every), flush=True)
+        try:
+            await task
+        finally:
+            await telephony.stop()
 
     asyncio.run(serve())
     return 0
