@@ -1,0 +1,188 @@
+"""The whole CTI path: AMI simulator ⇄ pyst2 bridge ⇄ websocket ⇄ app ⇄ channels ⇄ the ringing agent's
+websocket. Also with the app restarted mid-call (nothing lost, nothing doubled) and with Asterisk
+dropping the AMI connection (the bridge reconnects and resyncs)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import uvicorn
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from websockets.asyncio.client import ClientConnection, connect
+
+from contact_center.app import create_app
+from contact_center.customers import schemas
+from contact_center.customers import service as customer_service
+from contact_center.models import Call, CallEvent
+from contact_center.settings import Settings
+from cti_bridge.service import Bridge, BridgeConfig
+from cti_bridge.simulator import AmiSimulator
+from tests.builders import make_user
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class AppServer:
+    """The app in this event loop behind a real uvicorn on loopback; can be stopped and started again."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.port = _free_port()
+        self._server: uvicorn.Server | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        config = uvicorn.Config(
+            create_app(self.settings), host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+        )
+        self._server = uvicorn.Server(config)
+        self._task = asyncio.create_task(self._server.serve())
+        while not self._server.started:
+            await asyncio.sleep(0.02)
+
+    async def stop(self) -> None:
+        assert self._server is not None and self._task is not None
+        self._server.should_exit = True
+        await self._task
+
+
+@dataclass
+class Stack:
+    simulator: AmiSimulator
+    app: AppServer
+    bridge: Bridge
+    alice_token: str
+    sessions: async_sessionmaker[AsyncSession]
+
+    async def agent_socket(self) -> ClientConnection:
+        socket = await connect(
+            f"ws://127.0.0.1:{self.app.port}/ws/agent",
+            additional_headers={"Authorization": f"Bearer {self.alice_token}"},
+        )
+        assert json.loads(await socket.recv()) == {"type": "ready"}
+        return socket
+
+
+async def _next(socket: ClientConnection, kind: str, timeout: float = 15) -> dict[str, Any]:
+    async with asyncio.timeout(timeout):
+        while True:
+            message = json.loads(await socket.recv())
+            if message["type"] == kind:
+                return message
+
+
+@pytest.fixture
+async def stack(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[Stack]:
+    _, alice = await make_user(sessions, "agent", "alice", extension="1001")
+    await make_user(sessions, "agent", "bob", extension="1002")
+    _, pbx = await make_user(sessions, "pbx", "bridge")
+    async with sessions() as session, session.begin():
+        await customer_service.create(session, schemas.CustomerCreate(name="林美華", phones=["0912-345-678"]))
+    simulator = AmiSimulator()
+    ami_port = await simulator.start()
+    app = AppServer(settings)
+    await app.start()
+    bridge = Bridge(
+        BridgeConfig(
+            ami_port=ami_port,
+            app_url=f"http://127.0.0.1:{app.port}",
+            token=pbx,
+            bridge_id="test",
+            ping_interval=1.0,
+            ping_timeout=2.0,
+        )
+    )
+    runner = asyncio.create_task(bridge.run())
+    await asyncio.wait_for(bridge.link.connected.wait(), 10)
+    yield Stack(simulator, app, bridge, alice, sessions)
+    bridge.stop()
+    await asyncio.wait_for(runner, 15)
+    with contextlib.suppress(Exception):
+        await app.stop()
+    await simulator.stop()
+
+
+async def _timeline(sessions: async_sessionmaker[AsyncSession], call_id: str) -> list[str]:
+    async with sessions() as session:
+        call = (await session.execute(select(Call).where(Call.call_id == call_id))).scalar_one()
+        rows = await session.execute(
+            select(CallEvent.type).where(CallEvent.call_row_id == call.id).order_by(CallEvent.at, CallEvent.id)
+        )
+        return list(rows.scalars())
+
+
+async def test_a_queue_call_pops_the_customer_at_the_ringing_agent(stack: Stack) -> None:
+    agent = await stack.agent_socket()
+    call_id = await stack.simulator.place_call("answered", "0912345678", agents=("1001", "1002"), speed=0.2)
+    pop = await _next(agent, "screen_pop")
+    assert pop["match"] == "single" and pop["history"]["customer"]["name"] == "林美華"
+    assert pop["call"]["call_id"] == call_id and pop["call"]["queue"] == "support"
+    assert (await _next(agent, "call_update"))["change"] == "answered"
+    assert (await _next(agent, "call_update"))["change"] == "ended"
+    await asyncio.wait_for(stack.bridge.link.drain(), 10)
+    assert await _timeline(stack.sessions, call_id) == ["call.offered", "call.ringing", "call.answered", "call.ended"]
+    await agent.close()
+
+
+async def test_an_app_restart_mid_call_loses_nothing_and_doubles_nothing(stack: Stack) -> None:
+    agent = await stack.agent_socket()
+    stack.simulator.hold_before("AgentConnect")
+    call_id = await stack.simulator.place_call("answered", "0912345678", agents=("1001", "1002"), speed=0.2)
+    await _next(agent, "screen_pop")
+    await stack.simulator.wait_held()
+    await agent.close()
+    await stack.app.stop()  # the app goes away mid-call ...
+    stack.simulator.release()  # ... while Asterisk goes on: answered, talk, hang-up
+    await stack.simulator.wait_calls_done()
+    assert stack.bridge.link.pending >= 2
+    await stack.app.start()  # back: the bridge re-sends what was not acknowledged
+    await asyncio.wait_for(stack.bridge.link.drain(), 20)
+    assert await _timeline(stack.sessions, call_id) == ["call.offered", "call.ringing", "call.answered", "call.ended"]
+    async with stack.sessions() as session:
+        call = (await session.execute(select(Call).where(Call.call_id == call_id))).scalar_one()
+        assert (call.state, call.hangup_by) == ("ended", "caller")
+        assert (await session.execute(select(func.count()).select_from(CallEvent))).scalar_one() >= 4
+
+
+async def test_a_dropped_ami_connection_is_resynced_and_the_call_closed(stack: Stack) -> None:
+    agent = await stack.agent_socket()
+    stack.simulator.hold_before("Hangup")
+    call_id = await stack.simulator.place_call("answered", "0912345678", agents=("1001", "1002"), speed=0.2)
+    await _next(agent, "screen_pop")
+    await stack.simulator.wait_held()
+    sessions_before = stack.bridge.ami_sessions
+    stack.simulator.mute()  # Asterisk goes silent: the hang-up happens while the bridge cannot hear it
+    await stack.simulator.drop_connections()
+    stack.simulator.release()
+    await stack.simulator.wait_calls_done()
+    stack.simulator.unmute()
+    ended = await _next(agent, "call_update", timeout=30)
+    while ended["change"] != "ended":
+        ended = await _next(agent, "call_update", timeout=30)
+    assert stack.bridge.ami_sessions > sessions_before
+    async with stack.sessions() as session:
+        call = (await session.execute(select(Call).where(Call.call_id == call_id))).scalar_one()
+        assert call.state == "ended" and call.ended_at is not None
+    await agent.close()
+
+
+async def test_click_to_dial_reaches_asterisk_as_an_originate(stack: Stack) -> None:
+    agent = await stack.agent_socket()
+    await agent.send(json.dumps({"type": "dial", "number": "0912-345-678"}))
+    result = await _next(agent, "dial_result", timeout=20)
+    assert result["ok"] is True
+    originate = [a for a in stack.simulator.actions if a.get("Action") == "Originate"]
+    assert originate and originate[0]["Channel"] == "PJSIP/1001" and originate[0]["Exten"] == "0912345678"
+    await agent.close()
