@@ -42,7 +42,9 @@ def _channels(settings: Settings) -> ChannelsPlugin:
         from litestar.channels.backends.redis import RedisChannelsPubSubBackend
         from redis.asyncio import Redis
 
-        backend = RedisChannelsPubSubBackend(redis=Redis.from_url(settings.redis_url))
+        backend = RedisChannelsPubSubBackend(
+            redis=Redis.from_url(settings.redis_url), key_prefix=settings.channels_prefix
+        )
         return ChannelsPlugin(backend=backend, arbitrary_channels_allowed=True)
     return ChannelsPlugin(backend=MemoryChannelsBackend(), arbitrary_channels_allowed=True)
 

@@ -55,6 +55,8 @@ class Settings:
     secret_key: str = field(repr=False)
     var_dir: Path = field(default_factory=_var_dir)
     default_region: str = "TW"
+    # Isolates the Redis channels of one deployment (or one test run) from another on the same Redis.
+    channels_prefix: str = "cc"
 
     @property
     def channels_backend(self) -> str:
@@ -85,6 +87,7 @@ def load_settings() -> Settings:
         bridge_token=os.environ.get("BRIDGE_TOKEN") or None,
         secret_key=_secret_key(var_dir),
         var_dir=var_dir,
+        channels_prefix=os.environ.get("CHANNELS_PREFIX", "cc"),
     )
 
 

@@ -186,3 +186,46 @@ async def test_click_to_dial_reaches_asterisk_as_an_originate(stack: Stack) -> N
     originate = [a for a in stack.simulator.actions if a.get("Action") == "Originate"]
     assert originate and originate[0]["Channel"] == "PJSIP/1001" and originate[0]["Exten"] == "0912345678"
     await agent.close()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+async def test_two_app_instances_on_redis_the_agent_on_the_other_one_gets_the_pop(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Bridge connected to instance A, agent to instance B: the pop crosses Redis; so does click-to-dial."""
+    import dataclasses
+    import uuid
+
+    shared = dataclasses.replace(
+        settings, redis_url="redis://127.0.0.1:6379/0", channels_prefix=f"test-{uuid.uuid4().hex[:8]}"
+    )
+    _, alice = await make_user(sessions, "agent", "alice", extension="1001")
+    _, pbx = await make_user(sessions, "pbx", "bridge")
+    async with sessions() as session, session.begin():
+        await customer_service.create(session, schemas.CustomerCreate(name="林美華", phones=["0912-345-678"]))
+    simulator = AmiSimulator()
+    ami_port = await simulator.start()
+    first, second = AppServer(shared), AppServer(shared)
+    await first.start()
+    await second.start()
+    bridge = Bridge(BridgeConfig(ami_port=ami_port, app_url=f"http://127.0.0.1:{first.port}", token=pbx, bridge_id="a"))
+    runner = asyncio.create_task(bridge.run())
+    try:
+        await asyncio.wait_for(bridge.link.connected.wait(), 10)
+        agent = await connect(
+            f"ws://127.0.0.1:{second.port}/ws/agent", additional_headers={"Authorization": f"Bearer {alice}"}
+        )
+        assert json.loads(await agent.recv()) == {"type": "ready"}
+        await simulator.place_call("answered", "0912345678", agents=("1001", "1002"), speed=0.2)
+        pop = await _next(agent, "screen_pop")
+        assert pop["history"]["customer"]["name"] == "林美華"
+        await agent.send(json.dumps({"type": "dial", "number": "0912345678"}))
+        assert (await _next(agent, "dial_result", timeout=20))["ok"] is True
+        assert any(a.get("Action") == "Originate" for a in simulator.actions)
+        await agent.close()
+    finally:
+        bridge.stop()
+        await asyncio.wait_for(runner, 15)
+        await first.stop()
+        await second.stop()
+        await simulator.stop()
