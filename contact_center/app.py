@@ -20,13 +20,14 @@ from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_ui import pages
 from contact_center.auth.controllers import AuthController
 from contact_center.auth.guards import public
 from contact_center.auth.middleware import AuthMiddleware, TokenCache
 from contact_center.calls.controllers import AgentDisplayController, CallController, CtiController
-from contact_center.calls.screen_pop import PopCache
+from contact_center.calls.flows import CallDesk
 from contact_center.calls.sockets import agent_socket, cti_socket
 from contact_center.customers.controllers import CustomerController
 from contact_center.db.session import create_engine, create_session_factory
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send_handler="autocommit",
         set_default_exception_handler=False,
     )
+    channels = _channels(settings)
     cookie_secret = hashlib.sha256(settings.secret_key.encode()).digest()
     session_config = CookieBackendConfig(secret=cookie_secret, key="cc_session", samesite="lax")
 
@@ -81,7 +83,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             agent_socket,
             *pages.ROUTES,
         ],
-        plugins=[SQLAlchemyPlugin(config=db_config), _channels(settings)],
+        plugins=[SQLAlchemyPlugin(config=db_config), channels],
         middleware=[session_config.middleware, DefineMiddleware(AuthMiddleware)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         template_config=pages.template_config(),
@@ -104,7 +106,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             openapi_router=Router(path="/schema", route_handlers=[], guards=[public]),
         ),
         lifespan=[lifespan],
-        state=_state(settings, session_factory),
+        state=_state(settings, session_factory, channels),
         debug=os.environ.get("CC_DEBUG") == "1",
         # An unexpected error is logged with its traceback, not only in debug mode.
         logging_config=LoggingConfig(
@@ -113,13 +115,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
 
 
-def _state(settings: Settings, session_factory: object) -> State:
+def _state(settings: Settings, session_factory: async_sessionmaker[AsyncSession], channels: ChannelsPlugin) -> State:
     return State(
         {
             "settings": settings,
             "session_factory": session_factory,
             "token_cache": TokenCache(),
-            "pop_cache": PopCache(),
+            "call_desk": CallDesk(session_factory, channels),
             "presence": {},
         }
     )

@@ -16,7 +16,6 @@ from contact_center.calls import log as call_log
 from contact_center.calls import schemas as s
 from contact_center.calls import service as call_service
 from contact_center.calls import zammad
-from contact_center.calls.flows import ingest_many
 from contact_center.errors import ValidationFailed
 from contact_center.models import Role
 from contact_center.pagination import DEFAULT_LIMIT, Page
@@ -54,7 +53,7 @@ class CtiController(Controller):
             form = parsed if isinstance(parsed, dict) and "event" in parsed and "callId" in parsed else None
         events = await self._events(db_session, body, form)
         state = request.app.state
-        accepted, duplicates = await ingest_many(state.session_factory, channels, state.pop_cache, events)
+        accepted, duplicates = await state.call_desk.ingest_many(events)
         return s.IngestResult(accepted=accepted, duplicates=duplicates)
 
     async def _events(self, db_session: AsyncSession, body: bytes, form: dict[str, Any] | None) -> list[c.CallEvent]:

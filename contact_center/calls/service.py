@@ -76,8 +76,8 @@ async def _ringing(
         call.agent_id = agent.id if agent else None
     match = await caller_match(session, call, cache)
     call.customer_id = call.customer_id or (match.customers[0].id if match.match == "single" else None)
-    if agent is None:
-        return []  # a phone no user of ours sits at: the call is logged, nobody to pop
+    if agent is None or (call.source, call.call_id, event.extension) in cache.popped:
+        return []  # nobody to pop, or the pop went out already (before this write: see flows.py)
     return [(agent_channel(agent.id), pop(call, match))]
 
 
@@ -91,8 +91,11 @@ async def _answered(session: AsyncSession, call: Call, event: c.CallAnswered) ->
     return _notify_agent(call, "answered")
 
 
-async def _ring_no_answer(session: AsyncSession, call: Call, event: c.CallRingNoAnswer) -> list[tuple[str, Message]]:
+async def _ring_no_answer(
+    session: AsyncSession, call: Call, event: c.CallRingNoAnswer, cache: PopCache
+) -> list[tuple[str, Message]]:
     agent = await repository.agent_for_extension(session, event.extension)
+    cache.popped.discard((call.source, call.call_id, event.extension))  # the queue may ring this agent again
     if call.state == "ringing" and call.extension == event.extension:
         call.state, call.extension, call.agent_id = "offered", None, None
     if agent is None:
@@ -159,7 +162,7 @@ async def _apply(session: AsyncSession, call: Call, event: c.CallEvent, cache: P
     if isinstance(event, c.CallAnswered):
         return await _answered(session, call, event)
     if isinstance(event, c.CallRingNoAnswer):
-        return await _ring_no_answer(session, call, event)
+        return await _ring_no_answer(session, call, event, cache)
     if isinstance(event, c.CallTransferred):
         return await _transferred(session, call, event)
     if isinstance(event, c.CallAbandoned):

@@ -26,7 +26,6 @@ from contact_center.auth.guards import DESK, current_user, requires
 from contact_center.calls import repository
 from contact_center.calls import schemas as s
 from contact_center.calls.controllers import FEEDERS
-from contact_center.calls.flows import ingest_and_publish
 from contact_center.calls.screen_pop import caller_match, pop
 from cti_bridge import contract as c
 
@@ -56,7 +55,7 @@ async def cti_socket(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugin)
                 if isinstance(message, c.Hello):
                     log.info("cti: bridge %s connected with %d pending events", message.bridge, message.pending)
                     continue
-                await ingest_and_publish(state.session_factory, channels, state.pop_cache, message)
+                await state.call_desk.ingest(message)
                 await socket.send_data(c.encode(c.Ack(ids=[message.id])).decode(), mode="text")
         except WebSocketDisconnect:
             pass
@@ -74,7 +73,7 @@ async def _replay_live_pops(socket: WebSocket[Any, Any, Any], extension: str) ->
     state = socket.app.state
     async with state.session_factory() as session:
         for call in await repository.live_calls_at(session, extension):
-            match = await caller_match(session, call, state.pop_cache)
+            match = await caller_match(session, call, state.call_desk.pops)
             await socket.send_data(msgspec.json.encode(pop(call, match)).decode(), mode="text")
 
 
