@@ -14,7 +14,7 @@ Numbers are passed as the PBX saw them; the app normalises them (E.164, region T
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 import msgspec
 
@@ -159,12 +159,12 @@ def encode(message: BridgeMessage | AppMessage) -> bytes:
 
 def decode_bridge_message(data: bytes | str) -> BridgeMessage:
     """Raises msgspec.ValidationError / DecodeError on anything that is not a valid message."""
-    return _bridge_decoder.decode(data)
+    return cast(BridgeMessage, _bridge_decoder.decode(data))
 
 
 def decode_event(data: bytes | str) -> CallEvent:
-    return _event_decoder.decode(data)
+    return cast(CallEvent, _event_decoder.decode(data))
 
 
 def decode_app_message(data: bytes | str) -> AppMessage:
-    return _app_decoder.decode(data)
+    return cast(AppMessage, _app_decoder.decode(data))
