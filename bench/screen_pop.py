@@ -48,15 +48,17 @@ async def _prepare(url: str, agents: int) -> tuple[dict[str, str], str, list[str
         await session.execute(delete(CallEvent))
         await session.execute(delete(Interaction).where(Interaction.call_id.is_not(None)))
         await session.execute(delete(Call))
-        old = select(User.id).where(User.username.like("bench-%"))
-        await session.execute(delete(ApiToken).where(ApiToken.user_id.in_(old)))
-        await session.execute(delete(User).where(User.username.like("bench-%")))
+        bench_users = select(User.id).where(User.username.like("bench-%"))
+        await session.execute(delete(ApiToken).where(ApiToken.user_id.in_(bench_users)))
+        existing = set((await session.execute(select(User.username).where(User.username.like("bench-%")))).scalars())
         tokens = {}
         for i in range(agents):
             name = f"bench-a{i:04d}"
-            await auth_service.add_user(session, name, "agent", extension=str(3000 + i))
+            if name not in existing:  # kept between runs: deleting users is not what is measured
+                await auth_service.add_user(session, name, "agent", extension=str(3000 + i))
             tokens[str(3000 + i)] = await auth_service.create_token(session, name)
-        await auth_service.add_user(session, "bench-pbx", "pbx")
+        if "bench-pbx" not in existing:
+            await auth_service.add_user(session, "bench-pbx", "pbx")
         pbx = await auth_service.create_token(session, "bench-pbx")
     async with sessions() as session:
         numbers = (

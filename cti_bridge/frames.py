@@ -20,7 +20,7 @@ class FrameTooLarge(ValueError):
 
 def parse_message(block: bytes) -> Frame:
     """One message (without its terminating blank line) → its headers; the last of a repeated key wins,
-    except `Output`/`Variable`/`ChanVariable` lines, which are joined with newlines so none is lost."""
+    except `Output`, `Variable` and `…ChanVariable` lines, which are joined with newlines so none is lost."""
     frame: Frame = {}
     for raw in block.split(b"\n"):
         line = raw.rstrip(b"\r").decode("utf-8", errors="replace")
@@ -30,7 +30,7 @@ def parse_message(block: bytes) -> Frame:
         if not sep:
             key, value = "", line
         key, value = key.strip(), value.strip()
-        if key in frame and key in ("Output", "Variable", "ChanVariable", ""):
+        if key in frame and (key in ("Output", "Variable", "") or key.endswith("ChanVariable")):
             frame[key] = f"{frame[key]}\n{value}"
         else:
             frame[key] = value

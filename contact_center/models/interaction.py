@@ -17,6 +17,8 @@ class Interaction(IdMixin, Base):
         Index("ix_interactions_customer_id_started_at", "customer_id", "started_at"),
         Index("ix_interactions_ticket_id", "ticket_id"),
         Index("ix_interactions_call_id", "call_id"),
+        # Foreign keys are indexed so deleting a user or a ticket does not scan every contact.
+        Index("ix_interactions_agent_id", "agent_id"),
     )
 
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)

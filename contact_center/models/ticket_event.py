@@ -13,7 +13,10 @@ class TicketEvent(IdMixin, Base):
     """The audit history of a ticket: who changed what, and when."""
 
     __tablename__ = "ticket_events"
-    __table_args__ = (Index("ix_ticket_events_ticket_id_at", "ticket_id", "at"),)
+    __table_args__ = (
+        Index("ix_ticket_events_ticket_id_at", "ticket_id", "at"),
+        Index("ix_ticket_events_actor_id", "actor_id"),
+    )
 
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
