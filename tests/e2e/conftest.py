@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+T = TypeVar("T")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -79,3 +83,30 @@ def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(locale="zh-TW")
     yield context.new_page()
     context.close()
+
+
+class Telephony:
+    """The AMI simulator and a CTI bridge on their own event loop in a thread, beside the browser test."""
+
+    def __init__(self, app_url: str, token: str) -> None:
+        from cti_bridge.service import Bridge, BridgeConfig
+        from cti_bridge.simulator import AmiSimulator
+
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.simulator = AmiSimulator()
+        port = self.run(self.simulator.start())
+        self.bridge = Bridge(BridgeConfig(ami_port=port, app_url=app_url, token=token, bridge_id="e2e"))
+        self._bridge_run = asyncio.run_coroutine_threadsafe(self.bridge.run(), self.loop)
+        self.run(asyncio.wait_for(self.bridge.link.connected.wait(), 15))
+
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 30) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.bridge.stop)
+        self._bridge_run.result(30)
+        self.run(self.simulator.stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
