@@ -1,26 +1,37 @@
 """Ingesting call events end to end: one transaction per event, publish after commit.
 
-The screen-pop is on the clock. When a call is offered, its caller match (customers and history)
-starts building at once, beside the event's own write; when it rings, the pop goes out as soon as
-the match is ready, before the ringing event's own write: everything the pop points to (the call,
-the customers) is already committed by then. A ringing event for a call never offered takes the
-ordinary path: write, commit, publish.
+The screen-pop is on the clock, so the call desk does two things as soon as an event *arrives*,
+before it waits its turn to be written: it starts identifying the caller (and building the history)
+when a call is first seen, and when the call rings at an agent it sends that agent a first pop as
+soon as the caller is identified — who is calling, from customers already committed. The complete
+pop (with history and the call's row) follows once the ringing event is written.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import datetime as dt
 from collections.abc import Iterable
 
 import msgspec
 from litestar.channels import ChannelsPlugin
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from contact_center import realtime
+from contact_center import phones, realtime
 from contact_center.calls import repository
+from contact_center.calls import schemas as s
 from contact_center.calls import service as call_service
-from contact_center.calls.schemas import ScreenPop
-from contact_center.calls.screen_pop import AgentDirectory, CallerMatch, PopCache, match_caller, to_schema
+from contact_center.calls.screen_pop import (
+    AgentDirectory,
+    CallerMatch,
+    Key,
+    PopCache,
+    complete_match,
+    identify_caller,
+    pop,
+    to_schema,
+)
 from cti_bridge import contract as c
 
 
@@ -32,10 +43,18 @@ class CallDesk:
     channels: ChannelsPlugin
     pops: PopCache = dataclasses.field(default_factory=PopCache)
     agents: AgentDirectory = dataclasses.field(default_factory=AgentDirectory)
+    _first_seen: dict[Key, c.CallEvent] = dataclasses.field(default_factory=dict)
+    _tasks: set[asyncio.Task[None]] = dataclasses.field(default_factory=set)
 
-    async def _match(self, caller: str | None) -> CallerMatch:
+    async def _identify(self, caller: str) -> CallerMatch:
         async with self.sessions() as session:
-            return await match_caller(session, caller)
+            return await identify_caller(session, caller)
+
+    async def _complete(self, identity: CallerMatch) -> CallerMatch:
+        if identity.match != "single":
+            return identity
+        async with self.sessions() as session:
+            return await complete_match(session, identity)
 
     async def _agent_id(self, extension: str) -> int | None:
         known, user_id = self.agents.get(extension)
@@ -46,39 +65,66 @@ class CallDesk:
             self.agents.put(extension, user_id)
         return user_id
 
-    async def _pop_early(self, event: c.CallRinging) -> None:
+    def received(self, event: c.CallEvent) -> None:
+        """Called the moment an event arrives: start what the screen-pop will need."""
         key = (event.source, event.call_id)
-        if (event.source, event.call_id, event.extension) in self.pops.popped:
+        caller = getattr(event, "caller", None)
+        if isinstance(event, c.CallOffered | c.CallRinging) and caller:
+            if len(self._first_seen) > 5000:
+                self._first_seen.clear()
+            self._first_seen.setdefault(key, event)
+            self.pops.warm(key, lambda: self._identify(caller), self._complete)
+        if isinstance(event, c.CallRinging) and event.direction == "in":
+            task = asyncio.create_task(self._first_pop(event))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    def _provisional(self, event: c.CallRinging, agent_id: int) -> s.Call:
+        key = (event.source, event.call_id)
+        if (snapshot := self.pops.snapshots.get(key)) is not None:
+            return msgspec.structs.replace(snapshot, state="ringing", extension=event.extension, agent_id=agent_id)
+        first = self._first_seen.get(key, event)
+        return s.Call(
+            id=0, call_id=event.call_id, source=event.source, direction="in", state="ringing",
+            offered_at=dt.datetime.fromtimestamp(first.at, dt.UTC), caller=event.caller,
+            caller_e164=phones.to_e164(event.caller), caller_name=event.caller_name,
+            dialled=event.dialled or getattr(first, "dialled", None),
+            queue=event.queue or getattr(first, "queue", None),
+            extension=event.extension, agent_id=agent_id,
+        )  # fmt: skip
+
+    async def _first_pop(self, event: c.CallRinging) -> None:
+        marker = (event.source, event.call_id, event.extension)
+        if marker in self.pops.first_pops:
             return  # a repeated event: this agent has this pop already
-        snapshot = self.pops.snapshots.get(key)
-        if snapshot is None or snapshot.state in ("answered", "ended", "abandoned") or event.direction == "out":
-            return
+        self.pops.first_pops.add(marker)
         agent_id = await self._agent_id(event.extension)
-        match = await self.pops.get(key)
-        if agent_id is None or match is None:
+        identity = await self.pops.identity((event.source, event.call_id))
+        if agent_id is None or identity is None:
             return
-        call = msgspec.structs.replace(snapshot, state="ringing", extension=event.extension, agent_id=agent_id)
-        pop = ScreenPop(call=call, match=match.match, customers=match.customers, history=match.history)
-        realtime.publish(self.channels, realtime.agent(agent_id), pop)
-        self.pops.popped.add((event.source, event.call_id, event.extension))
+        first = pop(self._provisional(event, agent_id), identity, complete=False)
+        realtime.publish(self.channels, realtime.agent(agent_id), first)
 
     async def ingest(self, event: c.CallEvent) -> bool:
         """Stores and applies one event, then publishes what it produced; False for a repeat."""
-        caller = getattr(event, "caller", None)
-        if isinstance(event, c.CallOffered | c.CallRinging) and caller:
-            self.pops.warm((event.source, event.call_id), lambda: self._match(caller))
-        if isinstance(event, c.CallRinging):
-            await self._pop_early(event)
+        if isinstance(event, c.AgentState):
+            # A phone's state is a snapshot, not history: it goes to the wallboard, not to the database.
+            realtime.publish(self.channels, realtime.SUPERVISORS, event)
+            return True
         async with self.sessions() as session, session.begin():
             outcome = await call_service.ingest(session, event, self.pops)
+        key = (event.source, event.call_id)
         if outcome.call is not None and outcome.call.ended_at is None:
-            self.pops.snapshots[(event.source, event.call_id)] = to_schema(outcome.call)
+            self.pops.snapshots[key] = to_schema(outcome.call)
+        elif outcome.call is not None:
+            self._first_seen.pop(key, None)
         realtime.publish_all(self.channels, outcome.messages)
         return not outcome.duplicate
 
     async def ingest_many(self, events: Iterable[c.CallEvent]) -> tuple[int, int]:
         accepted = duplicates = 0
         for event in events:
+            self.received(event)
             if await self.ingest(event):
                 accepted += 1
             else:

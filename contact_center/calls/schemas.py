@@ -55,13 +55,17 @@ class ScreenPop(msgspec.Struct, tag_field="type", tag="screen_pop"):
     """What the agent's desktop shows while the phone rings.
 
     `match` is `single` (one customer: `history` filled), `several` (a shared number: choose from
-    `customers`) or `unknown` (offer to create a customer or attach the number)."""
+    `customers`) or `unknown` (offer to create a customer or attach the number).
+
+    A ringing call pops twice: first as soon as the caller is identified (`complete` false: who is
+    calling, no history yet, `call.id` 0 while the call's row is being written), then complete."""
 
     call: Call
     match: str
     customers: list[Customer]
     history: CustomerHistory | None = None
     suggestions: Suggestions = msgspec.field(default_factory=Suggestions)
+    complete: bool = True
 
 
 class CallUpdate(msgspec.Struct, tag_field="type", tag="call_update"):

@@ -29,73 +29,110 @@ class CallerMatch:
     history: customer_schemas.CustomerHistory | None
 
 
+Key = tuple[str, str]  # (source, call_id)
+Identify = Callable[[], Awaitable[CallerMatch]]
+Complete = Callable[[CallerMatch], Awaitable[CallerMatch]]
+
+
 class PopCache:
     """(source, call_id) → the caller match for the life of a call, bounded in size and time.
 
-    A match may still be in the making (`warm` started it when the call was offered): readers await it.
-    The cache also remembers the last committed state of each call (`snapshot`) and which agents were
-    already popped, so the ringing event can pop at once, before its own write."""
+    Two stages, both started when the call is first seen (`warm`): the identity (who has this
+    number: one quick lookup) and the complete match (the history of a single customer). Readers
+    await whichever they need; a failed stage is dropped and rebuilt by the next reader.
+    `snapshots` keeps each call's last committed state; `first_pops` the (call, extension) pairs
+    that got the early identity pop."""
 
     def __init__(self, ttl: float = POP_CACHE_SECONDS, size: int = 5000) -> None:
         self._ttl = ttl
         self._size = size
-        self._matches: dict[tuple[str, str], tuple[float, asyncio.Future[CallerMatch]]] = {}
-        self.snapshots: dict[tuple[str, str], s.Call] = {}
-        self.popped: set[tuple[str, str, str]] = set()
+        self._identities: dict[Key, tuple[float, asyncio.Future[CallerMatch]]] = {}
+        self._matches: dict[Key, tuple[float, asyncio.Future[CallerMatch]]] = {}
+        self.snapshots: dict[Key, s.Call] = {}
+        self.first_pops: set[tuple[str, str, str]] = set()
 
     def _evict(self) -> None:
+        if len(self._matches) < self._size:
+            return
         now = time.monotonic()
-        expired = [k for k, (until, _) in self._matches.items() if until <= now]
-        for key in expired if len(self._matches) >= self._size else []:
+        for key in [k for k, (until, _) in self._matches.items() if until <= now]:
             self.forget(key)
         if len(self._matches) >= self._size:
+            self._identities.clear()
             self._matches.clear()
             self.snapshots.clear()
-            self.popped.clear()
+            self.first_pops.clear()
 
-    def warm(self, key: tuple[str, str], make: Callable[[], Awaitable[CallerMatch]]) -> None:
-        """Starts building the match in the background unless it is known or under way."""
+    def _store(self, table: dict[Key, tuple[float, asyncio.Future[CallerMatch]]], key: Key,
+               future: asyncio.Future[CallerMatch]) -> None:  # fmt: skip
+        def drop_if_failed(done: asyncio.Future[CallerMatch]) -> None:
+            if (done.cancelled() or done.exception() is not None) and table.get(key, (0, None))[1] is done:
+                table.pop(key, None)
+
+        future.add_done_callback(drop_if_failed)
+        table[key] = (time.monotonic() + self._ttl, future)
+
+    def warm(self, key: Key, identify: Identify, complete: Complete) -> None:
+        """Starts both stages in the background unless they are known or under way."""
         if key in self._matches:
             return
         self._evict()
-        future: asyncio.Future[CallerMatch] = asyncio.ensure_future(make())
+        identity = asyncio.ensure_future(identify())
 
-        def drop_if_failed(done: asyncio.Future[CallerMatch]) -> None:
-            if done.cancelled() or done.exception() is not None:
-                self._matches.pop(key, None)  # the next reader builds the match itself
+        async def whole() -> CallerMatch:
+            return await complete(await asyncio.shield(identity))
 
-        future.add_done_callback(drop_if_failed)
-        self._matches[key] = (time.monotonic() + self._ttl, future)
+        self._store(self._identities, key, identity)
+        self._store(self._matches, key, asyncio.ensure_future(whole()))
 
-    async def get(self, key: tuple[str, str]) -> CallerMatch | None:
-        entry = self._matches.get(key)
+    @staticmethod
+    async def _await(table: dict[Key, tuple[float, asyncio.Future[CallerMatch]]], key: Key) -> CallerMatch | None:
+        entry = table.get(key)
         if entry is None or entry[0] <= time.monotonic():
             return None
         try:
             return await asyncio.shield(entry[1])
-        except Exception:  # noqa: BLE001  (the caller computes the match itself)
+        except Exception:  # noqa: BLE001  (the reader computes the match itself)
             return None
 
-    def put(self, key: tuple[str, str], match: CallerMatch) -> None:
+    async def identity(self, key: Key) -> CallerMatch | None:
+        return await self._await(self._identities, key)
+
+    async def get(self, key: Key) -> CallerMatch | None:
+        return await self._await(self._matches, key)
+
+    def put(self, key: Key, match: CallerMatch) -> None:
         self._evict()
         future: asyncio.Future[CallerMatch] = asyncio.get_running_loop().create_future()
         future.set_result(match)
-        self._matches[key] = (time.monotonic() + self._ttl, future)
+        self._store(self._matches, key, future)
 
-    def forget(self, key: tuple[str, str]) -> None:
+    def forget(self, key: Key) -> None:
+        self._identities.pop(key, None)
         self._matches.pop(key, None)
         self.snapshots.pop(key, None)
-        self.popped = {p for p in self.popped if p[:2] != key}
+        self.first_pops = {p for p in self.first_pops if p[:2] != key}
+
+
+async def identify_caller(session: AsyncSession, caller: str | None) -> CallerMatch:
+    """Every customer with the caller's number (one indexed lookup), without their history."""
+    found = await customer_service.lookup_by_phone(session, caller) if caller else None
+    customers = found.customers if found else []
+    kind = "single" if len(customers) == 1 else "several" if customers else "unknown"
+    return CallerMatch(kind, customers, None)
+
+
+async def complete_match(session: AsyncSession, identity: CallerMatch) -> CallerMatch:
+    """The identity plus the single customer's full history."""
+    if identity.match != "single":
+        return identity
+    history = await customer_history.history(session, identity.customers[0].id)
+    return CallerMatch("single", identity.customers, history)
 
 
 async def match_caller(session: AsyncSession, caller: str | None) -> CallerMatch:
     """Every customer with the caller's number; the full history when there is exactly one."""
-    found = await customer_service.lookup_by_phone(session, caller) if caller else None
-    customers = found.customers if found else []
-    if len(customers) == 1:
-        history = await customer_history.history(session, customers[0].id)
-        return CallerMatch("single", customers, history)
-    return CallerMatch("several" if customers else "unknown", customers, None)
+    return await complete_match(session, await identify_caller(session, caller))
 
 
 async def caller_match(session: AsyncSession, call: Call, cache: PopCache) -> CallerMatch:
@@ -111,8 +148,11 @@ def to_schema(call: Call) -> s.Call:
     return s.Call(**{f: getattr(call, f) for f in s.Call.__struct_fields__})
 
 
-def pop(call: Call, match: CallerMatch) -> s.ScreenPop:
-    return s.ScreenPop(call=to_schema(call), match=match.match, customers=match.customers, history=match.history)
+def pop(call: Call | s.Call, match: CallerMatch, *, complete: bool = True) -> s.ScreenPop:
+    view = call if isinstance(call, s.Call) else to_schema(call)
+    return s.ScreenPop(
+        call=view, match=match.match, customers=match.customers, history=match.history, complete=complete
+    )
 
 
 class AgentDirectory:

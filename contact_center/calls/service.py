@@ -76,8 +76,8 @@ async def _ringing(
         call.agent_id = agent.id if agent else None
     match = await caller_match(session, call, cache)
     call.customer_id = call.customer_id or (match.customers[0].id if match.match == "single" else None)
-    if agent is None or (call.source, call.call_id, event.extension) in cache.popped:
-        return []  # nobody to pop, or the pop went out already (before this write: see flows.py)
+    if agent is None:
+        return []  # a phone no user of ours sits at: the call is logged, nobody to pop
     return [(agent_channel(agent.id), pop(call, match))]
 
 
@@ -95,7 +95,7 @@ async def _ring_no_answer(
     session: AsyncSession, call: Call, event: c.CallRingNoAnswer, cache: PopCache
 ) -> list[tuple[str, Message]]:
     agent = await repository.agent_for_extension(session, event.extension)
-    cache.popped.discard((call.source, call.call_id, event.extension))  # the queue may ring this agent again
+    cache.first_pops.discard((call.source, call.call_id, event.extension))  # the queue may ring this agent again
     if call.state == "ringing" and call.extension == event.extension:
         call.state, call.extension, call.agent_id = "offered", None, None
     if agent is None:

@@ -12,6 +12,7 @@ the socket was down is not lost). It sends `{"type":"dial","number":"..."}` for 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from typing import Any
@@ -37,12 +38,21 @@ AGENT_STATES = ("available", "away", "wrap_up")
 async def cti_socket(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugin) -> None:
     """A PBX bridge: call events in, acknowledgements and commands out."""
     await socket.accept()
-    state = socket.app.state
+    desk = socket.app.state.call_desk
+    backlog: asyncio.Queue[c.CallEvent] = asyncio.Queue()
     rejected = 0
 
     async def forward(command: bytes) -> None:
         await socket.send_data(command.decode(), mode="text")
 
+    async def write_in_order() -> None:
+        # One event at a time, in arrival order: each is written, then published, then acknowledged.
+        while True:
+            event = await backlog.get()
+            await desk.ingest(event)
+            await socket.send_data(c.encode(c.Ack(ids=[event.id])).decode(), mode="text")
+
+    writer = asyncio.create_task(write_in_order())
     async with channels.start_subscription([realtime.BRIDGE]) as subscriber, subscriber.run_in_background(forward):
         try:
             async for raw in socket.iter_data(mode="text"):
@@ -55,10 +65,14 @@ async def cti_socket(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugin)
                 if isinstance(message, c.Hello):
                     log.info("cti: bridge %s connected with %d pending events", message.bridge, message.pending)
                     continue
-                await state.call_desk.ingest(message)
-                await socket.send_data(c.encode(c.Ack(ids=[message.id])).decode(), mode="text")
+                desk.received(message)  # the screen-pop starts now, not when the event's turn comes
+                backlog.put_nowait(message)
         except WebSocketDisconnect:
             pass
+        finally:
+            # Unacknowledged events come again when the bridge reconnects; repeats are dropped by id.
+            writer.cancel()
+            await asyncio.gather(writer, return_exceptions=True)
 
 
 def dial_string(number: str) -> str | None:

@@ -30,6 +30,16 @@ async def floor(sessions: async_sessionmaker[AsyncSession], client: AsyncTestCli
     return {"alice": (alice_id, alice), "bob": (bob_id, bob), "pbx": bearer(pbx), "customers": ids}
 
 
+def _pop(socket: Any, timeout: float = 5) -> dict[str, Any]:
+    """The complete screen-pop (the first frame, sent as soon as the caller is identified, has no history)."""
+    first = socket.receive_json(timeout=timeout)
+    assert first["type"] == "screen_pop" and first["complete"] is False
+    complete = socket.receive_json(timeout=timeout)
+    assert complete["type"] == "screen_pop" and complete["complete"] is True
+    assert complete["call"]["call_id"] == first["call"]["call_id"] and complete["match"] == first["match"]
+    return dict(complete)
+
+
 def _offered_and_ringing(call_id: str, caller: str, extension: str = "1001") -> list[c.CallEvent]:
     now = time.time()
     return [
@@ -67,7 +77,7 @@ async def test_ringing_pops_the_matched_customer_at_that_agent_only(
         assert alice_ws.receive_json() == {"type": "ready"} and bob_ws.receive_json() == {"type": "ready"}
         result = await _post(client, floor["pbx"], _offered_and_ringing("1700.1", "+886912345678"))
         assert result == {"accepted": 2, "duplicates": 0}
-        popped = alice_ws.receive_json(timeout=5)
+        popped = _pop(alice_ws)
         assert popped["type"] == "screen_pop" and popped["match"] == "single"
         assert popped["history"]["customer"]["name"] == "林美華"
         assert popped["call"]["caller"] == "+886912345678" and popped["call"]["queue"] == "support"
@@ -85,7 +95,7 @@ async def test_a_repeated_event_changes_nothing_and_pops_once(
     with await client.websocket_connect(f"/ws/agent?token={alice}") as ws:
         ws.receive_json()
         await _post(client, floor["pbx"], events)
-        ws.receive_json(timeout=5)
+        _pop(ws)
         assert await _post(client, floor["pbx"], events) == {"accepted": 0, "duplicates": 2}
         with pytest.raises(queue.Empty):
             ws.receive_json(timeout=0.5)
@@ -98,11 +108,11 @@ async def test_shared_and_unknown_numbers(client: AsyncTestClient[Any], floor: d
     with await client.websocket_connect(f"/ws/agent?token={alice}") as ws:
         ws.receive_json()
         await _post(client, floor["pbx"], _offered_and_ringing("1700.3", "0223456789"))
-        shared = ws.receive_json(timeout=5)
+        shared = _pop(ws)
         assert shared["match"] == "several" and shared["history"] is None
         assert sorted(x["name"] for x in shared["customers"]) == ["陳媽媽", "陳爸爸"]
         await _post(client, floor["pbx"], _offered_and_ringing("1700.4", "0987-000-111"))
-        unknown = ws.receive_json(timeout=5)
+        unknown = _pop(ws)
         assert unknown["match"] == "unknown" and unknown["customers"] == []
 
 
@@ -161,7 +171,7 @@ async def test_zammad_generic_cti_out_of_order_and_form_encoded(
             "user[]": ["alice"],
         }
         assert (await client.post("/api/cti/events", data=form, headers=pbx)).status_code == 200
-        assert ws.receive_json(timeout=5)["history"]["customer"]["name"] == "林美華"
+        assert _pop(ws)["history"]["customer"]["name"] == "林美華"
         again = await client.post("/api/cti/events", data=form, headers=pbx)
         assert again.json() == {"accepted": 0, "duplicates": 2}
     bad = await client.post("/api/cti/events", json={"event": "explode", "callId": "z"}, headers=pbx)

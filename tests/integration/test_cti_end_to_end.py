@@ -76,10 +76,11 @@ class Stack:
 
 
 async def _next(socket: ClientConnection, kind: str, timeout: float = 15) -> dict[str, Any]:
+    """The next message of this type; for `screen_pop`, the complete one (the first names the caller only)."""
     async with asyncio.timeout(timeout):
         while True:
             message = json.loads(await socket.recv())
-            if message["type"] == kind:
+            if message["type"] == kind and message.get("complete", True):
                 return message
 
 
@@ -126,8 +127,11 @@ async def _timeline(sessions: async_sessionmaker[AsyncSession], call_id: str) ->
 async def test_a_queue_call_pops_the_customer_at_the_ringing_agent(stack: Stack) -> None:
     agent = await stack.agent_socket()
     call_id = await stack.simulator.place_call("answered", "0912345678", agents=("1001", "1002"), speed=0.2)
+    first = json.loads(await asyncio.wait_for(agent.recv(), 15))
+    assert first["type"] == "screen_pop" and first["complete"] is False and first["history"] is None
+    assert first["match"] == "single" and first["customers"][0]["name"] == "林美華"
     pop = await _next(agent, "screen_pop")
-    assert pop["match"] == "single" and pop["history"]["customer"]["name"] == "林美華"
+    assert pop["match"] == "single" and pop["history"]["customer"]["name"] == "林美華" and pop["call"]["id"] > 0
     assert pop["call"]["call_id"] == call_id and pop["call"]["queue"] == "support"
     assert (await _next(agent, "call_update"))["change"] == "answered"
     assert (await _next(agent, "call_update"))["change"] == "ended"

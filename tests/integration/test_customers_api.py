@@ -138,7 +138,10 @@ async def test_a_callers_number_is_attached_to_an_existing_customer(
     customer = await _create(client, agent_headers, name="許小姐", phones=["0912-000-111"])
     url = f"/api/customers/{customer['id']}/phones"
     added = await client.post(url, json={"number": "(04)2234-5678", "label": "office"}, headers=agent_headers)
-    assert added.status_code == 201 and [p["e164"] for p in added.json()["phones"]] == ["+886912000111", "+886422345678"]
+    assert added.status_code == 201 and [p["e164"] for p in added.json()["phones"]] == [
+        "+886912000111",
+        "+886422345678",
+    ]
     again = await client.post(url, json={"number": "04-2234-5678"}, headers=agent_headers)
     assert len(again.json()["phones"]) == 2
     assert (await client.post(url, json={"number": "12"}, headers=agent_headers)).status_code == 422

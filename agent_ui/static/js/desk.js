@@ -73,7 +73,13 @@
         <button type="submit">${esc(t("attach_number"))}</button></form><ul id="attach-results"></ul>`;
   }
 
+  let currentComplete = false;
+
   function showPop(pop) {
+    // A ringing call pops twice: first who is calling, then with the history and the call's record.
+    const sameCall = currentCall && currentCall.call_id === pop.call.call_id;
+    if (sameCall && currentComplete && !pop.complete) return;
+    currentComplete = pop.complete;
     currentCall = pop.call;
     const call = pop.call;
     const body = pop.match === "single" ? singleView(pop.history) : pop.match === "several" ? severalView(pop.customers) : unknownView(call);
@@ -84,7 +90,9 @@
         <button class="primary" type="submit">${esc(t("create_ticket"))}</button></form>`;
     popBox.hidden = false;
     popBox.dataset.callId = call.call_id;
+    popBox.dataset.complete = pop.complete ? "1" : "0";
     bindPopForms(pop);
+    if (!call.id) popBox.querySelector("#ticket-from-call button").disabled = true;  // the call's row is on its way
   }
 
   function updateCall(m) {
