@@ -103,7 +103,7 @@ class Measure:
     async def listen(self, socket: ClientConnection) -> None:
         async for raw in socket:
             received = time.time()
-            if '"screen_pop"' in raw[:40]:
+            if '"screen_pop"' in raw[:80]:
                 message = json.loads(raw)
                 call_id = message["call"]["call_id"]
                 self.popped.setdefault(call_id, received)

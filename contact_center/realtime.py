@@ -7,7 +7,8 @@ desktop ever sees a call or ticket that is not in the database.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
 
 import msgspec
 from litestar.channels import ChannelsPlugin
@@ -28,3 +29,31 @@ def publish(channels: ChannelsPlugin, channel: str, message: object) -> None:
 def publish_all(channels: ChannelsPlugin, messages: Iterable[tuple[str, object]]) -> None:
     for channel, message in messages:
         publish(channels, channel, message)
+
+
+Sender = Callable[[bytes], Awaitable[None]]
+
+
+class LocalDelivery:
+    """The agents' sockets held by this process, so the first screen-pop frame goes straight to the
+    socket instead of round-tripping through Redis. The same frame is still published (tagged with
+    this process's id) for the agent's sockets on other instances; this process drops its own copy."""
+
+    def __init__(self) -> None:
+        self._prefix = b'{"origin":"' + uuid.uuid4().hex[:12].encode() + b'",'
+        self._senders: dict[int, set[Sender]] = {}
+
+    def attach(self, user_id: int, sender: Sender) -> None:
+        self._senders.setdefault(user_id, set()).add(sender)
+
+    def detach(self, user_id: int, sender: Sender) -> None:
+        self._senders.get(user_id, set()).discard(sender)
+
+    def is_own(self, data: bytes) -> bool:
+        return data.startswith(self._prefix)
+
+    async def deliver(self, channels: ChannelsPlugin, user_id: int, message: object) -> None:
+        data = _encoder.encode(message)
+        for send in list(self._senders.get(user_id, ())):
+            await send(data)
+        channels.publish(self._prefix + data[1:], agent(user_id))

@@ -43,6 +43,7 @@ class CallDesk:
     channels: ChannelsPlugin
     pops: PopCache = dataclasses.field(default_factory=PopCache)
     agents: AgentDirectory = dataclasses.field(default_factory=AgentDirectory)
+    local: realtime.LocalDelivery = dataclasses.field(default_factory=realtime.LocalDelivery)
     _first_seen: dict[Key, c.CallEvent] = dataclasses.field(default_factory=dict)
     _tasks: set[asyncio.Task[None]] = dataclasses.field(default_factory=set)
 
@@ -103,7 +104,7 @@ class CallDesk:
         if agent_id is None or identity is None:
             return
         first = pop(self._provisional(event, agent_id), identity, complete=False)
-        realtime.publish(self.channels, realtime.agent(agent_id), first)
+        await self.local.deliver(self.channels, agent_id, first)
 
     async def ingest(self, event: c.CallEvent) -> bool:
         """Stores and applies one event, then publishes what it produced; False for a repeat."""

@@ -108,24 +108,39 @@ async def agent_socket(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugi
     user = current_user(socket)
     assert user is not None
     await socket.accept()
+    local = socket.app.state.call_desk.local
 
-    async def forward(message: bytes) -> None:
+    async def send(message: bytes) -> None:
         await socket.send_data(message.decode(), mode="text")
 
+    async def forward(message: bytes) -> None:
+        if not local.is_own(message):  # this process delivered it already, straight to the socket
+            await send(message)
+
+    local.attach(user.id, send)
     subscription = channels.start_subscription([realtime.agent(user.id)])
-    async with subscription as subscriber, subscriber.run_in_background(forward):
-        if user.extension:
-            await _replay_live_pops(socket, user.extension)
-        await socket.send_data('{"type":"ready"}', mode="text")
-        try:
-            async for command in socket.iter_json():
-                if not isinstance(command, dict):
-                    continue
-                if command.get("type") == "dial":
-                    await _dial(socket, channels, user.extension, str(command.get("number", "")))
-                elif command.get("type") == "state" and command.get("state") in AGENT_STATES:
-                    # Presence lives in memory for now; the wallboard (issue #4) makes it shared.
-                    socket.app.state.presence[user.id] = command["state"]
-                    await socket.send_json({"type": "state", "state": command["state"]})
-        except WebSocketDisconnect:
-            pass
+    try:
+        async with subscription as subscriber, subscriber.run_in_background(forward):
+            if user.extension:
+                await _replay_live_pops(socket, user.extension)
+            await socket.send_data('{"type":"ready"}', mode="text")
+            await _commands(socket, channels, user.id, user.extension)
+    finally:
+        local.detach(user.id, send)
+
+
+async def _commands(
+    socket: WebSocket[Any, Any, Any], channels: ChannelsPlugin, user_id: int, extension: str | None
+) -> None:
+    try:
+        async for command in socket.iter_json():
+            if not isinstance(command, dict):
+                continue
+            if command.get("type") == "dial":
+                await _dial(socket, channels, extension, str(command.get("number", "")))
+            elif command.get("type") == "state" and command.get("state") in AGENT_STATES:
+                # Presence lives in memory for now; the wallboard (issue #4) makes it shared.
+                socket.app.state.presence[user_id] = command["state"]
+                await socket.send_json({"type": "state", "state": command["state"]})
+    except WebSocketDisconnect:
+        pass
