@@ -70,9 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"contact-center {args.command}: not yet available — {LATER[args.command]}", file=sys.stderr)
         return 2
     if args.command == "bridge":
-        from cti_bridge.service import main as bridge_main
+        from cti_bridge.service import run_main
 
-        return asyncio.run(bridge_main())
+        return run_main()
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     try:
         return commands.run(args, get_settings())

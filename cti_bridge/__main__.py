@@ -1,5 +1,3 @@
-import asyncio
+from cti_bridge.service import run_main
 
-from cti_bridge.service import main
-
-raise SystemExit(asyncio.run(main()))
+raise SystemExit(run_main())

@@ -207,6 +207,15 @@ class Bridge:
             self.link.send(failed)
 
 
+def run_main() -> int:
+    """Runs the bridge on uvloop when it is installed: its thread hand-offs are on the screen-pop path."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(main())
+    return uvloop.run(main())
+
+
 async def main() -> int:
     logging.basicConfig(
         level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
