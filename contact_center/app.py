@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         set_default_exception_handler=False,
     )
     channels = _channels(settings)
+    reads = create_session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
     cookie_secret = hashlib.sha256(settings.secret_key.encode()).digest()
     session_config = CookieBackendConfig(secret=cookie_secret, key="cc_session", samesite="lax")
 
@@ -106,7 +107,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             openapi_router=Router(path="/schema", route_handlers=[], guards=[public]),
         ),
         lifespan=[lifespan],
-        state=_state(settings, session_factory, channels),
+        state=_state(settings, session_factory, channels, reads),
         debug=os.environ.get("CC_DEBUG") == "1",
         # An unexpected error is logged with its traceback, not only in debug mode.
         logging_config=LoggingConfig(
@@ -115,13 +116,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
 
 
-def _state(settings: Settings, session_factory: async_sessionmaker[AsyncSession], channels: ChannelsPlugin) -> State:
+def _state(
+    settings: Settings,
+    session_factory: async_sessionmaker[AsyncSession],
+    channels: ChannelsPlugin,
+    reads: async_sessionmaker[AsyncSession],
+) -> State:
     return State(
         {
             "settings": settings,
             "session_factory": session_factory,
             "token_cache": TokenCache(),
-            "call_desk": CallDesk(session_factory, channels),
+            "call_desk": CallDesk(session_factory, channels, reads=reads),
             "presence": {},
         }
     )

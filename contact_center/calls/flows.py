@@ -41,26 +41,35 @@ class CallDesk:
 
     sessions: async_sessionmaker[AsyncSession]
     channels: ChannelsPlugin
+    # Read-only work on the pop path runs without BEGIN/ROLLBACK: two round trips fewer per lookup.
+    reads: async_sessionmaker[AsyncSession] | None = None
     pops: PopCache = dataclasses.field(default_factory=PopCache)
     agents: AgentDirectory = dataclasses.field(default_factory=AgentDirectory)
     local: realtime.LocalDelivery = dataclasses.field(default_factory=realtime.LocalDelivery)
     _first_seen: dict[Key, c.CallEvent] = dataclasses.field(default_factory=dict)
     _tasks: set[asyncio.Task[None]] = dataclasses.field(default_factory=set)
 
+    def __post_init__(self) -> None:
+        if self.reads is None:
+            self.reads = self.sessions
+
     async def _identify(self, caller: str) -> CallerMatch:
-        async with self.sessions() as session:
+        assert self.reads is not None
+        async with self.reads() as session:
             return await identify_caller(session, caller)
 
     async def _complete(self, identity: CallerMatch) -> CallerMatch:
         if identity.match != "single":
             return identity
-        async with self.sessions() as session:
+        assert self.reads is not None
+        async with self.reads() as session:
             return await complete_match(session, identity)
 
     async def _agent_id(self, extension: str) -> int | None:
         known, user_id = self.agents.get(extension)
         if not known:
-            async with self.sessions() as session:
+            assert self.reads is not None
+            async with self.reads() as session:
                 user = await repository.agent_for_extension(session, extension)
             user_id = user.id if user else None
             self.agents.put(extension, user_id)
