@@ -42,10 +42,11 @@ JS_STRINGS = {
     "call_offered": "Waiting", "call_answered": "On call", "call_ended": "Ended", "call_abandoned": "Abandoned",
     "change_answered": "On call", "change_missed": "Missed", "change_transferred": "Transferred",
     "change_abandoned": "Caller hung up", "change_ended": "Ended", "ticket_subject": "Ticket subject",
-    "kind": "Kind", "create_ticket": "Create ticket", "ticket_created": "Ticket created",
+    "kind": "Kind", "create_ticket": "Create ticket", "ticket_created": "Ticket created", "contacts": "Contacts",
     **{word: word for word in ("inquiry", "repair", "complaint", "billing", "installation", "maintenance",
                                "cancellation", "new", "open", "pending", "on_hold", "resolved", "closed", "vip",
-                               "gold", "standard", "basic", "in_warranty", "expiring", "expired", "unknown")},
+                               "gold", "standard", "basic", "in_warranty", "expiring", "expired", "unknown",
+                               "call", "email", "web", "line", "visit")},
 }  # fmt: skip
 
 

@@ -27,6 +27,7 @@ from contact_center.calls.screen_pop import (
     CallerMatch,
     Key,
     PopCache,
+    caller_display,
     complete_match,
     identify_caller,
     pop,
@@ -101,6 +102,7 @@ class CallDesk:
             dialled=event.dialled or getattr(first, "dialled", None),
             queue=event.queue or getattr(first, "queue", None),
             extension=event.extension, agent_id=agent_id,
+            caller_display=caller_display(phones.to_e164(event.caller), event.caller),
         )  # fmt: skip
 
     async def _first_pop(self, event: c.CallRinging) -> None:

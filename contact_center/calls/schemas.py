@@ -29,6 +29,7 @@ class Call(msgspec.Struct):
     wait_seconds: float | None = None
     talk_seconds: float | None = None
     hangup_by: str | None = None
+    caller_display: str | None = None  # the number as people here write it: 0912 345 678
 
 
 class CallTimelineEntry(msgspec.Struct):

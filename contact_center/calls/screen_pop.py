@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import phones
 from contact_center.calls import schemas as s
 from contact_center.customers import history as customer_history
 from contact_center.customers import schemas as customer_schemas
@@ -144,8 +145,13 @@ async def caller_match(session: AsyncSession, call: Call, cache: PopCache) -> Ca
     return match
 
 
+def caller_display(e164: str | None, raw: str | None) -> str | None:
+    return phones.display(e164) if e164 else raw
+
+
 def to_schema(call: Call) -> s.Call:
-    return s.Call(**{f: getattr(call, f) for f in s.Call.__struct_fields__})
+    fields = {f: getattr(call, f) for f in s.Call.__struct_fields__ if f != "caller_display"}
+    return s.Call(**fields, caller_display=caller_display(call.caller_e164, call.caller))
 
 
 def pop(call: Call | s.Call, match: CallerMatch, *, complete: bool = True) -> s.ScreenPop:

@@ -56,6 +56,8 @@
         <div><h3>${esc(t("open_tickets"))} (${h.open_tickets_total})</h3><ul class="tickets">${h.open_tickets.slice(0, 5).map(ticketLine).join("") || `<li class="empty">${esc(t("none"))}</li>`}</ul>
              <h3>${esc(t("recent_tickets"))} (${h.tickets.total})</h3><ul class="tickets">${h.tickets.items.slice(0, 5).map(ticketLine).join("")}</ul></div>
         <div><h3>${esc(t("products"))}</h3><ul>${assets || `<li class="empty">${esc(t("none"))}</li>`}</ul>
+             <h3>${esc(t("contacts"))} (${h.interactions_total})</h3><ul class="contacts">${h.interactions.slice(0, 3).map((i) =>
+               `<li>${esc(i.started_at.slice(0, 10))} ${esc(t(i.channel))} ${esc(i.summary || "")}</li>`).join("") || `<li class="empty">${esc(t("none"))}</li>`}</ul>
              <p>${esc(t("repairs"))}: ${h.repairs.total} · ${esc(t("satisfaction"))}: ${h.satisfaction.average ?? "—"} · NT$ ${h.value.lifetime_amount.toLocaleString()}</p></div>
       </div>`;
   }
@@ -84,7 +86,7 @@
     const call = pop.call;
     const body = pop.match === "single" ? singleView(pop.history) : pop.match === "several" ? severalView(pop.customers) : unknownView(call);
     popBox.innerHTML = `<header class="pop-head"><span class="ringing" data-testid="call-state">${esc(t("call_" + call.state))}</span>
-        <strong>${esc(call.caller || t("withheld"))}</strong> <small>${esc(call.queue || "")}</small></header>${body}
+        <strong data-testid="pop-caller">${esc(call.caller_display || call.caller || t("withheld"))}</strong> <small>${esc(call.queue || "")}</small></header>${body}
       <form id="ticket-from-call" class="inline-form"><input name="subject" required placeholder="${esc(t("ticket_subject"))}" aria-label="${esc(t("ticket_subject"))}">
         <select name="kind" aria-label="${esc(t("kind"))}">${["inquiry", "repair", "complaint", "billing", "installation", "maintenance", "cancellation"].map((k) => `<option value="${k}">${esc(t(k))}</option>`).join("")}</select>
         <button class="primary" type="submit">${esc(t("create_ticket"))}</button></form>`;
