@@ -51,6 +51,20 @@ class _Session:
         self.writer = writer
         self.authenticated = False
         self.events = True
+        self.classes: frozenset[str] | None = None  # None: every class the user may read
+
+    def subscribe(self, value: str) -> None:
+        """`Events:` on login or `EventMask:` of the Events action: on, off, or a list of classes."""
+        words = {w.strip().lower() for w in value.split(",") if w.strip()}
+        self.events = bool(words) and not words <= {"off", "no", "false", "0"}
+        self.classes = None if not words or words & {"on", "yes", "true", "1", "all"} else frozenset(words)
+
+    def wants(self, frame: Frame) -> bool:
+        if not (self.authenticated and self.events):
+            return False
+        if self.classes is None:
+            return True
+        return bool(self.classes & set(frame.get("Privilege", "").split(",")))
 
     def write(self, data: bytes) -> None:
         if not self.writer.is_closing():
@@ -221,7 +235,7 @@ class AmiSimulator:
             return
         data = encode(self._dress(applied, chanvars))
         for session in self._sessions:
-            if session.authenticated and session.events:
+            if session.wants(applied):
                 session.write(data)
 
     def _chanvars(self, frame: Frame) -> dict[str, str]:
@@ -300,7 +314,7 @@ class AmiSimulator:
             await _close(session)
             return
         session.authenticated = True
-        session.events = h.get("events", "on").lower() not in ("off", "no", "false", "0")
+        session.subscribe(h.get("events", "on"))
         self._reply(session, action_id, "Success", Message="Authentication accepted")
         uptime = str(int(time.time() - self._started))
         booted = {"Event": "FullyBooted", "Privilege": "system,all", "Uptime": uptime, "LastReload": uptime}
@@ -316,7 +330,7 @@ class AmiSimulator:
         self._reply(session, action_id, "Success", Ping="Pong", Timestamp=f"{time.time():.6f}")
 
     async def _events(self, session: _Session, h: dict[str, str], action_id: str) -> None:
-        session.events = h.get("eventmask", "on").lower() not in ("off", "no", "false", "0")
+        session.subscribe(h.get("eventmask", "on"))
         self._reply(session, action_id, "Success", Events="On" if session.events else "Off")
 
     async def _queue_status(self, session: _Session, h: dict[str, str], action_id: str) -> None:

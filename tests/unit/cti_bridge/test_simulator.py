@@ -445,3 +445,27 @@ def test_shipped_scenarios_are_the_recorded_transcripts() -> None:
 async def test_loopback_only(sim: AmiSimulator) -> None:
     with pytest.raises(ValueError, match="loopback"):
         await AmiSimulator().start("0.0.0.0")
+
+
+async def test_an_event_mask_keeps_only_the_classes_asked_for() -> None:
+    """`Action: Events / EventMask: call,agent` silences dialplan noise (VarSet, Newexten), as Asterisk does."""
+    simulator = AmiSimulator()
+    port = await simulator.start()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    frames = FrameReader()
+    writer.write(encode({"Action": "Login", "Username": "cc", "Secret": "cc-secret", "ActionID": "l"}))
+    writer.write(encode({"Action": "Events", "EventMask": "call,agent", "ActionID": "e"}))
+    await writer.drain()
+    await simulator.place_call("answered", "0912345678", speed=0)
+    await simulator.wait_calls_done()
+    await asyncio.sleep(0.2)
+    writer.write(encode({"Action": "Logoff", "ActionID": "x"}))
+    await writer.drain()
+    seen: list[dict[str, str]] = []
+    while data := await reader.read(65536):
+        seen.extend(frames.feed(data))
+    writer.close()
+    await simulator.stop()
+    names = {f.get("Event") for f in seen if "Event" in f}
+    assert {"QueueCallerJoin", "AgentCalled", "AgentConnect", "Hangup"} <= names
+    assert not names & {"VarSet", "Newexten"}
