@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import secrets
 import sys
 from pathlib import Path
@@ -59,7 +60,12 @@ def serve(settings: Settings, host: str, port: int) -> int:
     from contact_center.app import create_app
 
     upgrade(settings.database.url)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+    app = create_app(settings)
+    # Everything loaded so far lives as long as the process: keep the collector from re-scanning it
+    # (fewer, shorter pauses on the screen-pop path).
+    gc.collect()
+    gc.freeze()
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
     return 0
 
 
