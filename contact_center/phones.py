@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import phonenumbers
 
@@ -47,6 +48,7 @@ def to_e164(raw: str | None, region: str = DEFAULT_REGION) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=65536)  # the same numbers are shown again and again on the desktops
 def display(e164: str, region: str = DEFAULT_REGION) -> str:
     """A number as people of `region` write it: 0912 345 678, 02 2345 6789, +1 202-555-0143."""
     number = phonenumbers.parse(e164, region)

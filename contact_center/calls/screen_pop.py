@@ -117,8 +117,7 @@ class PopCache:
 
 async def identify_caller(session: AsyncSession, caller: str | None) -> CallerMatch:
     """Every customer with the caller's number (one indexed lookup), without their history."""
-    found = await customer_service.lookup_by_phone(session, caller) if caller else None
-    customers = found.customers if found else []
+    customers = await customer_service.identify(session, caller)
     kind = "single" if len(customers) == 1 else "several" if customers else "unknown"
     return CallerMatch(kind, customers, None)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -74,3 +75,23 @@ async def search(
 
 async def delete_customer(session: AsyncSession, customer: Customer) -> None:
     await session.delete(customer)  # phones go with it (cascade), tickets stay detached (SET NULL)
+
+
+_customer = Customer.__table__
+_phone = CustomerPhone.__table__
+_IDENTITY = (
+    select(_customer, _phone.c.e164.label("phone_e164"), _phone.c.raw.label("phone_raw"),
+           _phone.c.label.label("phone_label"))
+    .join(_phone, _phone.c.customer_id == _customer.c.id)
+    .where(_customer.c.id.in_(
+        select(_phone.c.customer_id).where(_phone.c.e164 == bindparam("e164")).order_by(_phone.c.customer_id)
+        .limit(bindparam("limit"))
+    ))
+    .order_by(_customer.c.id, _phone.c.id)
+)  # fmt: skip
+
+
+async def identity_rows(session: AsyncSession, e164: str, limit: int = 20) -> Sequence[Any]:
+    """The customers with this number, one row per phone of theirs: plain rows, no ORM objects
+    (the caller-ID path runs this for every call)."""
+    return (await session.execute(_IDENTITY, {"e164": e164, "limit": limit})).all()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -122,6 +123,35 @@ async def add_phone(session: AsyncSession, customer_id: int, phone: s.PhoneIn) -
 async def delete(session: AsyncSession, customer_id: int) -> None:
     """Deletes a customer and what they own; their tickets stay, detached, for the statistics."""
     await repository.delete_customer(session, await get(session, customer_id))
+
+
+def _identity(rows: Sequence[Any]) -> list[s.Customer]:
+    customers: dict[int, s.Customer] = {}
+    for row in rows:
+        customer = customers.get(row.id)
+        if customer is None:
+            customer = customers[row.id] = s.Customer(
+                id=row.id, external_id=row.external_id, name=row.name, phones=[], emails=list(row.emails or []),
+                birthday=row.birthday, important_dates=list(row.important_dates or []), city=row.city,
+                address=row.address, preferences=row.preferences, taboos=row.taboos, notes=row.notes,
+                value_tier=row.value_tier, customer_since=row.customer_since, created_at=row.created_at,
+                updated_at=row.updated_at,
+            )  # fmt: skip
+        customer.phones.append(
+            s.Phone(
+                e164=row.phone_e164,
+                display=phone_numbers.display(row.phone_e164),
+                raw=row.phone_raw,
+                label=row.phone_label,
+            )
+        )
+    return list(customers.values())
+
+
+async def identify(session: AsyncSession, phone: str | None) -> list[s.Customer]:
+    """Every customer with this number (the caller-ID path: one query, plain rows)."""
+    e164 = phone_numbers.to_e164(phone) if phone else None
+    return _identity(await repository.identity_rows(session, e164)) if e164 else []
 
 
 async def lookup_by_phone(session: AsyncSession, phone: str) -> s.LookupResult:
