@@ -113,9 +113,11 @@ class CallDesk:
         agent_id = await self._agent_id(event.extension)
         identity = await self.pops.identity((event.source, event.call_id))
         if agent_id is None or identity is None:
+            self.pops.first_pop_sent((event.source, event.call_id))
             return
         first = pop(self._provisional(event, agent_id), identity, complete=False)
         await self.local.deliver(self.channels, agent_id, first)
+        self.pops.first_pop_sent((event.source, event.call_id))
 
     async def ingest(self, event: c.CallEvent) -> bool:
         """Stores and applies one event, then publishes what it produced; False for a repeat."""

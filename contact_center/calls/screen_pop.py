@@ -7,6 +7,7 @@ so the pop is built then and kept in `PopCache`; the ringing event only has to s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from contact_center.customers import service as customer_service
 from contact_center.models import Call
 
 POP_CACHE_SECONDS = 600.0
+HISTORY_DEFER_SECONDS = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,7 @@ class PopCache:
         self._matches: dict[Key, tuple[float, asyncio.Future[CallerMatch]]] = {}
         self.snapshots: dict[Key, s.Call] = {}
         self.first_pops: set[tuple[str, str, str]] = set()
+        self._rung: dict[Key, asyncio.Event] = {}
 
     def _evict(self) -> None:
         if len(self._matches) < self._size:
@@ -59,6 +62,7 @@ class PopCache:
         for key in [k for k, (until, _) in self._matches.items() if until <= now]:
             self.forget(key)
         if len(self._matches) >= self._size:
+            self._rung.clear()
             self._identities.clear()
             self._matches.clear()
             self.snapshots.clear()
@@ -79,9 +83,15 @@ class PopCache:
             return
         self._evict()
         identity = asyncio.ensure_future(identify())
+        rung = self._rung.setdefault(key, asyncio.Event())
 
         async def whole() -> CallerMatch:
-            return await complete(await asyncio.shield(identity))
+            found = await asyncio.shield(identity)
+            # The history waits until the first pop is out (or a moment has passed): on a busy desk
+            # the callers being identified must not queue behind the histories being built.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(rung.wait(), HISTORY_DEFER_SECONDS)
+            return await complete(found)
 
         self._store(self._identities, key, identity)
         self._store(self._matches, key, asyncio.ensure_future(whole()))
@@ -96,6 +106,9 @@ class PopCache:
         except Exception:  # noqa: BLE001  (the reader computes the match itself)
             return None
 
+    def first_pop_sent(self, key: Key) -> None:
+        self._rung.setdefault(key, asyncio.Event()).set()
+
     async def identity(self, key: Key) -> CallerMatch | None:
         return await self._await(self._identities, key)
 
@@ -109,6 +122,7 @@ class PopCache:
         self._store(self._matches, key, future)
 
     def forget(self, key: Key) -> None:
+        self._rung.pop(key, None)
         self._identities.pop(key, None)
         self._matches.pop(key, None)
         self.snapshots.pop(key, None)
