@@ -233,3 +233,35 @@ async def test_two_app_instances_on_redis_the_agent_on_the_other_one_gets_the_po
         await first.stop()
         await second.stop()
         await simulator.stop()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_wrong_ami_credentials_stop_the_bridge_with_a_clear_exit_code(settings: Settings) -> None:
+    from cti_bridge.service import EXIT_AMI_AUTH
+
+    simulator = AmiSimulator()
+    ami_port = await simulator.start()
+    try:
+        bridge = Bridge(
+            BridgeConfig(ami_port=ami_port, ami_secret="wrong-secret", app_url="http://127.0.0.1:9", token="x")
+        )
+        assert await asyncio.wait_for(bridge.run(), 15) == EXIT_AMI_AUTH
+        logins = [a for a in simulator.actions if a.get("Action") == "Login"]
+        assert len(logins) == 1  # refused once, not retried in a loop
+    finally:
+        await simulator.stop()
+
+
+async def test_a_refused_bridge_token_stops_the_bridge(settings: Settings) -> None:
+    from cti_bridge.service import EXIT_APP_REFUSED
+
+    simulator = AmiSimulator()
+    ami_port = await simulator.start()
+    app = AppServer(settings)
+    await app.start()
+    try:
+        bridge = Bridge(BridgeConfig(ami_port=ami_port, app_url=f"http://127.0.0.1:{app.port}", token="cc_not-a-token"))
+        assert await asyncio.wait_for(bridge.run(), 20) == EXIT_APP_REFUSED
+    finally:
+        await app.stop()
+        await simulator.stop()
