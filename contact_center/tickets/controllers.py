@@ -82,3 +82,16 @@ class TicketController(Controller):
     async def ticket_events(self, db_session: AsyncSession, ticket_id: int) -> list[s.TicketEvent]:
         """A ticket's audit history."""
         return await ticket_service.events(db_session, ticket_id)
+
+    @get("/{ticket_id:int}/messages", guards=[requires(*STAFF)])
+    async def ticket_messages(self, db_session: AsyncSession, ticket_id: int) -> list[s.TicketMessage]:
+        """The conversation: public replies and internal notes, oldest first."""
+        return await ticket_service.messages(db_session, ticket_id)
+
+    @post("/{ticket_id:int}/messages", guards=[requires(*DESK)])
+    async def add_ticket_message(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, ticket_id: int, data: s.TicketMessageCreate
+    ) -> s.TicketMessage:
+        """Replies to the customer, or adds an internal note (`internal: true`)."""
+        message = await ticket_service.add_message(db_session, ticket_id, data, _actor(request))
+        return ticket_service.message_schema(message)

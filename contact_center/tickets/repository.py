@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contact_center.models import Asset, Customer, Queue, Ticket, TicketEvent, User
+from contact_center.models import Asset, Customer, Queue, Ticket, TicketEvent, TicketMessage, User
 
 
 async def get(session: AsyncSession, ticket_id: int, *, for_update: bool = False) -> Ticket | None:
@@ -46,3 +46,10 @@ async def search(
 async def events(session: AsyncSession, ticket_id: int) -> Sequence[TicketEvent]:
     query = select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.at, TicketEvent.id)
     return (await session.execute(query)).scalars().all()
+
+
+async def messages(session: AsyncSession, ticket_id: int, include_internal: bool) -> Sequence[TicketMessage]:
+    query = select(TicketMessage).where(TicketMessage.ticket_id == ticket_id)
+    if not include_internal:
+        query = query.where(TicketMessage.visibility == "public")
+    return (await session.execute(query.order_by(TicketMessage.created_at, TicketMessage.id))).scalars().all()

@@ -68,3 +68,19 @@ class TicketEvent(msgspec.Struct):
     kind: str
     data: dict[str, Any]
     actor_id: int | None = None
+
+
+class TicketMessage(msgspec.Struct):
+    id: int
+    ticket_id: int
+    visibility: str
+    body: str
+    created_at: dt.datetime
+    author_id: int | None = None
+
+
+class TicketMessageCreate(msgspec.Struct):
+    """A public reply to the customer, or an internal note for colleagues (`internal: true`)."""
+
+    body: str
+    internal: bool = False

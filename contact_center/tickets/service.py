@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center.errors import Conflict, NotFound, ValidationFailed
-from contact_center.models import Customer, Queue, Ticket, TicketEvent, User
+from contact_center.models import Customer, Queue, Ticket, TicketEvent, TicketMessage, User
 from contact_center.pagination import Page, check_window
 from contact_center.tickets import repository
 from contact_center.tickets import schemas as s
@@ -159,3 +159,41 @@ async def search(session: AsyncSession, filters: TicketFilters, limit: int, offs
     _check_choice("kind", filters.kind, KINDS)
     items, total = await repository.search(session, _conditions(filters), limit, offset)
     return Page(items=[to_schema(t) for t in items], total=total, limit=limit, offset=offset)
+
+
+MAX_MESSAGE_LENGTH = 20_000
+
+
+def message_schema(m: TicketMessage) -> s.TicketMessage:
+    return s.TicketMessage(
+        id=m.id, ticket_id=m.ticket_id, visibility=m.visibility, body=m.body, created_at=m.created_at,
+        author_id=m.author_id,
+    )  # fmt: skip
+
+
+async def add_message(
+    session: AsyncSession, ticket_id: int, data: s.TicketMessageCreate, actor_id: int | None
+) -> TicketMessage:
+    """A reply (the first one is the ticket's first response) or an internal note; both are audited."""
+    body = data.body.strip()
+    if not body:
+        raise ValidationFailed("the message is empty")
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise ValidationFailed(f"the message is longer than {MAX_MESSAGE_LENGTH} characters")
+    ticket = await get(session, ticket_id, for_update=True)
+    visibility = "internal" if data.internal else "public"
+    message = TicketMessage(ticket_id=ticket.id, author_id=actor_id, visibility=visibility, body=body)
+    session.add(message)
+    if visibility == "public" and ticket.first_response_at is None:
+        ticket.first_response_at = dt.datetime.now(dt.UTC)
+    if visibility == "public" and ticket.status == "new":
+        _apply_status(ticket, "open", dt.datetime.now(dt.UTC))
+    await session.flush()
+    _record(session, ticket, "replied" if visibility == "public" else "noted", actor_id, message_id=message.id)
+    return message
+
+
+async def messages(session: AsyncSession, ticket_id: int, *, include_internal: bool = True) -> list[s.TicketMessage]:
+    """A ticket's conversation, oldest first; internal notes only for staff."""
+    await get(session, ticket_id)
+    return [message_schema(m) for m in await repository.messages(session, ticket_id, include_internal)]

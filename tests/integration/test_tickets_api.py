@@ -104,3 +104,28 @@ async def test_ticket_list_filters(client: AsyncTestClient[Any], agent_headers: 
     )
     assert duplicate.status_code == 409
     assert (await client.get("/api/tickets", params={"status": "bogus"}, headers=agent_headers)).status_code == 422
+
+
+async def test_replies_and_internal_notes(client: AsyncTestClient[Any], agent_headers: dict[str, str]) -> None:
+    ticket = (
+        await client.post("/api/tickets", json={"kind": "complaint", "subject": "師傅遲到"}, headers=agent_headers)
+    ).json()
+    url = f"/api/tickets/{ticket['id']}/messages"
+    note = await client.post(url, json={"body": "客戶情緒激動，先致歉", "internal": True}, headers=agent_headers)
+    assert note.status_code == 201 and note.json()["visibility"] == "internal"
+    unchanged = (await client.get(f"/api/tickets/{ticket['id']}", headers=agent_headers)).json()
+    assert unchanged["first_response_at"] is None and unchanged["status"] == "new"  # a note is not a response
+    reply = await client.post(
+        url, json={"body": "很抱歉造成您的不便，我們已安排師傅明天上午到府。"}, headers=agent_headers
+    )
+    assert reply.status_code == 201 and reply.json()["visibility"] == "public"
+    answered = (await client.get(f"/api/tickets/{ticket['id']}", headers=agent_headers)).json()
+    assert answered["first_response_at"] is not None and answered["status"] == "open"
+    conversation = (await client.get(url, headers=agent_headers)).json()
+    assert [m["visibility"] for m in conversation] == ["internal", "public"]
+    events = (await client.get(f"/api/tickets/{ticket['id']}/events", headers=agent_headers)).json()
+    assert [e["kind"] for e in events] == ["created", "noted", "replied"]
+    assert (await client.post(url, json={"body": "   "}, headers=agent_headers)).status_code == 422
+    assert (
+        await client.post("/api/tickets/999999/messages", json={"body": "x"}, headers=agent_headers)
+    ).status_code == 404

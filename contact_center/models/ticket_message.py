@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from contact_center.db.base import Base, IdMixin, utcnow
+
+
+class TicketMessage(IdMixin, Base):
+    """A reply to the customer (public) or a note between colleagues (internal) on a ticket."""
+
+    __tablename__ = "ticket_messages"
+    __table_args__ = (
+        Index("ix_ticket_messages_ticket_id_created_at", "ticket_id", "created_at"),
+        Index("ix_ticket_messages_author_id", "author_id"),
+    )
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # public: the customer sees it (portal, e-mail); internal: staff only.
+    visibility: Mapped[str] = mapped_column(String(16), default="public")
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
