@@ -9,6 +9,7 @@ from contact_center.models.purchase import Purchase
 from contact_center.models.queue import Queue
 from contact_center.models.ticket import Ticket
 from contact_center.models.ticket_event import TicketEvent
+from contact_center.models.ticket_link import TicketLink
 from contact_center.models.ticket_message import TicketMessage
 from contact_center.models.user import Role, User
 
@@ -25,6 +26,7 @@ __all__ = [
     "Role",
     "Ticket",
     "TicketEvent",
+    "TicketLink",
     "TicketMessage",
     "User",
 ]

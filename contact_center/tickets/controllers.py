@@ -95,3 +95,22 @@ class TicketController(Controller):
         """Replies to the customer, or adds an internal note (`internal: true`)."""
         message = await ticket_service.add_message(db_session, ticket_id, data, _actor(request))
         return ticket_service.message_schema(message)
+
+    @get("/{ticket_id:int}/links", guards=[requires(*STAFF)])
+    async def ticket_links(self, db_session: AsyncSession, ticket_id: int) -> list[s.TicketLink]:
+        """Tickets linked to this one."""
+        return await ticket_service.links(db_session, ticket_id)
+
+    @post("/{ticket_id:int}/links", guards=[requires(*DESK)])
+    async def link_ticket(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, ticket_id: int, data: s.TicketLinkCreate
+    ) -> s.TicketLink:
+        """Links another ticket (related, duplicate, parent or child); the reverse link is kept too."""
+        return await ticket_service.link(db_session, ticket_id, data, _actor(request))
+
+    @post("/{ticket_id:int}/merge", guards=[requires(*DESK)], status_code=200)
+    async def merge_ticket(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, ticket_id: int, data: s.TicketMerge
+    ) -> s.Ticket:
+        """Merges this ticket into another of the same customer; returns the ticket merged into."""
+        return ticket_service.to_schema(await ticket_service.merge(db_session, ticket_id, data.into, _actor(request)))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contact_center.models import Asset, Customer, Queue, Ticket, TicketEvent, TicketMessage, User
+from contact_center.models import Asset, Customer, Queue, Ticket, TicketEvent, TicketLink, TicketMessage, User
 
 
 async def get(session: AsyncSession, ticket_id: int, *, for_update: bool = False) -> Ticket | None:
@@ -53,3 +53,20 @@ async def messages(session: AsyncSession, ticket_id: int, include_internal: bool
     if not include_internal:
         query = query.where(TicketMessage.visibility == "public")
     return (await session.execute(query.order_by(TicketMessage.created_at, TicketMessage.id))).scalars().all()
+
+
+async def link_between(session: AsyncSession, ticket_id: int, other_id: int) -> TicketLink | None:
+    query = select(TicketLink).where(TicketLink.ticket_id == ticket_id, TicketLink.other_id == other_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def links(session: AsyncSession, ticket_id: int) -> Sequence[TicketLink]:
+    query = select(TicketLink).where(TicketLink.ticket_id == ticket_id).order_by(TicketLink.id)
+    return (await session.execute(query)).scalars().all()
+
+
+async def move_messages(session: AsyncSession, source_id: int, target_id: int) -> int:
+    result = await session.execute(
+        update(TicketMessage).where(TicketMessage.ticket_id == source_id).values(ticket_id=target_id)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -84,3 +84,20 @@ class TicketMessageCreate(msgspec.Struct):
 
     body: str
     internal: bool = False
+
+
+class TicketLink(msgspec.Struct):
+    ticket_id: int
+    other_id: int
+    kind: str
+
+
+class TicketLinkCreate(msgspec.Struct):
+    other_id: int
+    kind: str = "related"  # related | duplicate | parent | child
+
+
+class TicketMerge(msgspec.Struct):
+    """Merge this ticket into `into`: its conversation moves there and it is closed as a duplicate."""
+
+    into: int

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center.errors import Conflict, NotFound, ValidationFailed
-from contact_center.models import Customer, Queue, Ticket, TicketEvent, TicketMessage, User
+from contact_center.models import Customer, Queue, Ticket, TicketEvent, TicketLink, TicketMessage, User
 from contact_center.pagination import Page, check_window
 from contact_center.tickets import repository
 from contact_center.tickets import schemas as s
@@ -197,3 +197,58 @@ async def messages(session: AsyncSession, ticket_id: int, *, include_internal: b
     """A ticket's conversation, oldest first; internal notes only for staff."""
     await get(session, ticket_id)
     return [message_schema(m) for m in await repository.messages(session, ticket_id, include_internal)]
+
+
+LINK_KINDS = ("related", "duplicate", "parent", "child")
+_REVERSE = {"related": "related", "duplicate": "duplicate", "parent": "child", "child": "parent"}
+
+
+async def link(session: AsyncSession, ticket_id: int, data: s.TicketLinkCreate, actor_id: int | None) -> s.TicketLink:
+    """Links two tickets both ways (parent ↔ child); linking twice changes nothing."""
+    _check_choice("kind", data.kind, LINK_KINDS)
+    if data.other_id == ticket_id:
+        raise ValidationFailed("a ticket cannot be linked to itself")
+    ticket = await get(session, ticket_id)
+    other = await get(session, data.other_id)
+    for a, b, kind in ((ticket, other, data.kind), (other, ticket, _REVERSE[data.kind])):
+        existing = await repository.link_between(session, a.id, b.id)
+        if existing is None:
+            session.add(TicketLink(ticket_id=a.id, other_id=b.id, kind=kind, created_by=actor_id))
+        else:
+            existing.kind = kind
+    _record(session, ticket, "linked", actor_id, other_id=other.id, link=data.kind)
+    await session.flush()
+    return s.TicketLink(ticket_id=ticket.id, other_id=other.id, kind=data.kind)
+
+
+async def links(session: AsyncSession, ticket_id: int) -> list[s.TicketLink]:
+    await get(session, ticket_id)
+    return [
+        s.TicketLink(ticket_id=x.ticket_id, other_id=x.other_id, kind=x.kind)
+        for x in await repository.links(session, ticket_id)
+    ]
+
+
+async def merge(session: AsyncSession, ticket_id: int, into_id: int, actor_id: int | None) -> Ticket:
+    """Merges a ticket into another of the same customer: messages move, the source closes as a duplicate."""
+    if into_id == ticket_id:
+        raise ValidationFailed("a ticket cannot be merged into itself")
+    source = await get(session, ticket_id, for_update=True)
+    target = await get(session, into_id, for_update=True)
+    if source.customer_id != target.customer_id:
+        raise ValidationFailed("only tickets of the same customer can be merged")
+    if target.status == "closed":
+        raise Conflict(f"ticket {into_id} is closed: reopen it first")
+    moved = await repository.move_messages(session, source.id, target.id)
+    await link(session, source.id, s.TicketLinkCreate(other_id=target.id, kind="duplicate"), actor_id)
+    if source.status != "closed":
+        before = source.status
+        _apply_status(source, "closed", dt.datetime.now(dt.UTC))
+        _record(
+            session, source, "status_changed", actor_id, before=before, after="closed", note=f"merged into {target.id}"
+        )
+    source.extra = {**source.extra, "merged_into": target.id}
+    _record(session, source, "merged", actor_id, into=target.id, messages=moved)
+    _record(session, target, "merged_in", actor_id, source=source.id, messages=moved)
+    await session.flush()
+    return target

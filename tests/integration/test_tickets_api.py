@@ -129,3 +129,35 @@ async def test_replies_and_internal_notes(client: AsyncTestClient[Any], agent_he
     assert (
         await client.post("/api/tickets/999999/messages", json={"body": "x"}, headers=agent_headers)
     ).status_code == 404
+
+
+async def test_link_and_merge(client: AsyncTestClient[Any], agent_headers: dict[str, str]) -> None:
+    customer_id = await _customer(client, agent_headers)
+    make = lambda subject: client.post(  # noqa: E731
+        "/api/tickets", json={"kind": "repair", "subject": subject, "customer_id": customer_id}, headers=agent_headers
+    )
+    first, second, third = [(await make(s)).json() for s in ("冷氣漏水", "冷氣還在漏水", "順便問保固")]
+    linked = await client.post(
+        f"/api/tickets/{first['id']}/links", json={"other_id": third["id"], "kind": "parent"}, headers=agent_headers
+    )
+    assert linked.status_code == 201
+    back = (await client.get(f"/api/tickets/{third['id']}/links", headers=agent_headers)).json()
+    assert back == [{"ticket_id": third["id"], "other_id": first["id"], "kind": "child"}]
+    assert (
+        await client.post(f"/api/tickets/{first['id']}/links", json={"other_id": first["id"]}, headers=agent_headers)
+    ).status_code == 422
+
+    await client.post(f"/api/tickets/{second['id']}/messages", json={"body": "客戶又來電"}, headers=agent_headers)
+    merged = await client.post(f"/api/tickets/{second['id']}/merge", json={"into": first["id"]}, headers=agent_headers)
+    assert merged.status_code == 200 and merged.json()["id"] == first["id"]
+    source = (await client.get(f"/api/tickets/{second['id']}", headers=agent_headers)).json()
+    assert source["status"] == "closed"
+    conversation = (await client.get(f"/api/tickets/{first['id']}/messages", headers=agent_headers)).json()
+    assert [m["body"] for m in conversation] == ["客戶又來電"]
+    other_customer = (
+        await client.post("/api/tickets", json={"kind": "billing", "subject": "別人的"}, headers=agent_headers)
+    ).json()
+    refused = await client.post(
+        f"/api/tickets/{other_customer['id']}/merge", json={"into": first["id"]}, headers=agent_headers
+    )
+    assert refused.status_code == 422
