@@ -33,6 +33,7 @@ from contact_center.customers.controllers import CustomerController
 from contact_center.db.session import create_engine, create_session_factory
 from contact_center.health import health
 from contact_center.interactions.controllers import InteractionController
+from contact_center.routing.controllers import AgentRoutingController, AssignController, QueueController
 from contact_center.settings import Settings, get_settings
 from contact_center.tickets.controllers import TicketController
 from contact_center.web_errors import EXCEPTION_HANDLERS
@@ -80,6 +81,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CtiController,
             CallController,
             AgentDisplayController,
+            QueueController,
+            AgentRoutingController,
+            AssignController,
             cti_socket,
             agent_socket,
             *pages.ROUTES,
@@ -128,6 +132,5 @@ def _state(
             "session_factory": session_factory,
             "token_cache": TokenCache(),
             "call_desk": CallDesk(session_factory, channels, reads=reads),
-            "presence": {},
         }
     )

@@ -12,9 +12,14 @@ from contact_center.commands import import_files
 from contact_center.db.migrate import upgrade
 from contact_center.db.session import create_engine, create_session_factory
 from contact_center.demo_calls import DemoTelephony
-from contact_center.models import Customer, Queue, User
+from contact_center.models import AgentProfile, Customer, Queue, User
 from contact_center.settings import Settings
 
+DEMO_SKILLS = {
+    "alice": {"aircon": 4, "billing": 2},
+    "bob": {"aircon": 2, "washer": 3, "billing": 3},
+    "carol": {"fridge": 3, "installation": 4},
+}
 DEMO_PASSWORD = "demo1234"  # noqa: S105  (the demo's published password, printed at start)
 DEMO_USERS = (
     ("admin", "admin", "系統管理員", None),
@@ -36,6 +41,10 @@ async def _prepare(settings: Settings, customers: int) -> None:
                     session, username, role, display_name=name, extension=extension, password=DEMO_PASSWORD
                 )
             session.add(Queue(name="support", display_name="客服專線", description="Asterisk queue 'support'"))
+            await session.flush()
+            for username, skills in DEMO_SKILLS.items():
+                user_id = (await session.execute(select(User.id).where(User.username == username))).scalar_one()
+                session.add(AgentProfile(user_id=user_id, skills=skills, capacity=25, presence="available"))
         has_customers = (await session.execute(select(func.count()).select_from(Customer))).scalar_one() > 0
     await engine.dispose()
     if not has_customers:

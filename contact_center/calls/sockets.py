@@ -28,6 +28,8 @@ from contact_center.calls import repository
 from contact_center.calls import schemas as s
 from contact_center.calls.controllers import FEEDERS
 from contact_center.calls.screen_pop import caller_match, pop
+from contact_center.errors import DomainError
+from contact_center.routing import service as routing_service
 from cti_bridge import contract as c
 
 log = logging.getLogger(__name__)
@@ -139,8 +141,13 @@ async def _commands(
             if command.get("type") == "dial":
                 await _dial(socket, channels, extension, str(command.get("number", "")))
             elif command.get("type") == "state" and command.get("state") in AGENT_STATES:
-                # Presence lives in memory for now; the wallboard (issue #4) makes it shared.
-                socket.app.state.presence[user_id] = command["state"]
+                # Stored on the agent's routing profile: routing and the wallboard read it from there.
+                try:
+                    async with socket.app.state.session_factory() as session, session.begin():
+                        await routing_service.set_presence(session, user_id, command["state"])
+                except DomainError as exc:
+                    await socket.send_json({"type": "error", "message": exc.message})
+                    continue
                 await socket.send_json({"type": "state", "state": command["state"]})
     except WebSocketDisconnect:
         pass

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contact_center.auth.guards import DESK, STAFF, current_user, requires
 from contact_center.models import Role
 from contact_center.pagination import DEFAULT_LIMIT, Page
+from contact_center.routing import service as routing_service
 from contact_center.tickets import schemas as s
 from contact_center.tickets import service as ticket_service
 
@@ -53,8 +54,10 @@ class TicketController(Controller):
     async def create_ticket(
         self, request: Request[Any, Any, Any], db_session: AsyncSession, data: s.TicketCreate
     ) -> s.Ticket:
-        """Opens a ticket."""
-        return ticket_service.to_schema(await ticket_service.create(db_session, data, _actor(request)))
+        """Opens a ticket; one in a queue is assigned by the queue's strategy (VIP customers first)."""
+        ticket = await ticket_service.create(db_session, data, _actor(request))
+        await routing_service.route(db_session, ticket, actor_id=_actor(request))
+        return ticket_service.to_schema(ticket)
 
     @get("/{ticket_id:int}", guards=[requires(*STAFF)])
     async def get_ticket(self, db_session: AsyncSession, ticket_id: int) -> s.Ticket:

@@ -120,7 +120,7 @@ def files(tmp_path: Path) -> list[Path]:
 async def _snapshot(sessions: async_sessionmaker[AsyncSession]) -> dict[str, list[Any]]:
     async with sessions() as session:
         return {
-            name: [tuple(row) for row in await session.execute(text(f"SELECT * FROM {name} ORDER BY id"))]
+            name: [tuple(row) for row in await session.execute(text(f"SELECT * FROM {name} ORDER BY 1"))]
             for name in Base.metadata.tables
         }
 

@@ -1,0 +1,1 @@
+"""SLA business-hours arithmetic: business calendars and Taiwan public holidays."""
