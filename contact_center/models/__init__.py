@@ -8,6 +8,7 @@ from contact_center.models.customer import Customer, CustomerPhone
 from contact_center.models.interaction import Interaction
 from contact_center.models.purchase import Purchase
 from contact_center.models.queue import Queue
+from contact_center.models.sla_policy import SlaPolicy
 from contact_center.models.ticket import Ticket
 from contact_center.models.ticket_event import TicketEvent
 from contact_center.models.ticket_link import TicketLink
@@ -26,6 +27,7 @@ __all__ = [
     "Purchase",
     "Queue",
     "Role",
+    "SlaPolicy",
     "Ticket",
     "TicketEvent",
     "TicketLink",

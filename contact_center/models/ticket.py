@@ -38,4 +38,11 @@ class Ticket(IdMixin, Base):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     technician: Mapped[str | None] = mapped_column(String(100), index=True)
     satisfaction: Mapped[int | None] = mapped_column(SmallInteger)
+    # Service level: the policy that applies, the deadlines it gives (business hours, pauses
+    # while waiting for the customer excluded) and how far the ticket has been escalated.
+    sla_policy_id: Mapped[int | None] = mapped_column(ForeignKey("sla_policies.id", ondelete="SET NULL"))
+    first_response_due: Mapped[dt.datetime | None]
+    resolution_due: Mapped[dt.datetime | None] = mapped_column(index=True)
+    sla_pauses: Mapped[list[Any]] = mapped_column(default=list)
+    escalation_level: Mapped[int] = mapped_column(default=0)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -6,6 +6,17 @@ from typing import Any
 import msgspec
 
 
+class Sla(msgspec.Struct):
+    """Service level: deadlines in business time (pauses while waiting for the customer excluded)."""
+
+    policy_id: int | None
+    first_response_due: dt.datetime | None
+    resolution_due: dt.datetime | None
+    breached: bool
+    escalation_level: int
+    paused: bool
+
+
 class Ticket(msgspec.Struct):
     id: int
     kind: str
@@ -27,6 +38,7 @@ class Ticket(msgspec.Struct):
     assignee_id: int | None = None
     technician: str | None = None
     satisfaction: int | None = None
+    sla: Sla | None = None
 
 
 class TicketCreate(msgspec.Struct):

@@ -12,15 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contact_center.errors import Conflict, NotFound, ValidationFailed
 from contact_center.models import Customer, Queue, Ticket, TicketEvent, TicketLink, TicketMessage, User
 from contact_center.pagination import Page, check_window
+from contact_center.sla import service as sla_service
 from contact_center.tickets import repository
 from contact_center.tickets import schemas as s
 from contact_center.tickets.workflow import CHANNELS, KINDS, OPEN_STATUSES, PRIORITIES, STATUSES, can_move
 
 
 def to_schema(t: Ticket) -> s.Ticket:
-    return s.Ticket(
-        **{f: getattr(t, f) for f in s.Ticket.__struct_fields__}  # same names by design
-    )
+    fields = {f: getattr(t, f) for f in s.Ticket.__struct_fields__ if f != "sla"}  # same names by design
+    return s.Ticket(**fields, sla=s.Sla(**msgspec.structs.asdict(sla_service.view(t))))
 
 
 def _check_choice(field: str, value: str | None, choices: tuple[str, ...]) -> None:
@@ -73,9 +73,10 @@ async def create(session: AsyncSession, data: s.TicketCreate, actor_id: int | No
     await _check_references(session, None, values)
     if data.external_id and await repository.external_id_taken(session, data.external_id):
         raise Conflict(f"a ticket with external_id {data.external_id!r} exists")
-    ticket = Ticket(**{**values, "subject": data.subject.strip(), "status": "new", "extra": {}})
+    ticket = Ticket(**{**values, "subject": data.subject.strip(), "status": "new", "extra": {}, "sla_pauses": []})
     session.add(ticket)
     await session.flush()
+    await sla_service.apply(session, ticket)
     _record(session, ticket, "created", actor_id, ticket_kind=ticket.kind, priority=ticket.priority)
     return ticket
 
@@ -108,9 +109,15 @@ async def update(session: AsyncSession, ticket_id: int, data: s.TicketUpdate, ac
             continue
         if field == "status":
             _apply_status(ticket, value, now)
+            if value == "pending":
+                sla_service.pause(ticket, now)  # waiting for the customer stops the clock
+            elif before == "pending":
+                await sla_service.resume(session, ticket, now)
             _record(session, ticket, "status_changed", actor_id, before=before, after=value, note=data.note)
         else:
             setattr(ticket, field, value)
+            if field == "priority":
+                await sla_service.apply(session, ticket)
             event = "assigned" if field == "assignee_id" else "changed"
             _record(session, ticket, event, actor_id, field=field, before=before, after=value, note=data.note)
     await session.flush()

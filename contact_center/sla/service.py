@@ -1,0 +1,110 @@
+"""Service levels of tickets: which policy applies, the deadlines in business time, pauses, breach.
+
+Time spent waiting for the customer (status `pending`) stops the clock: the pause is recorded on
+the ticket and the deadlines move when it ends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import msgspec
+from sqlalchemy import case, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contact_center.models import Customer, SlaPolicy, Ticket
+from contact_center.sla.calendar import BusinessCalendar, OpenPause, Pause
+from contact_center.sla.holidays_tw import HOLIDAYS, taiwan_calendar
+
+OPEN_STATUSES = ("new", "open", "pending", "on_hold")
+
+
+class Sla(msgspec.Struct):
+    policy_id: int | None
+    first_response_due: dt.datetime | None
+    resolution_due: dt.datetime | None
+    breached: bool
+    escalation_level: int
+    paused: bool
+
+
+@lru_cache(maxsize=4)
+def calendar_named(name: str) -> BusinessCalendar:
+    if name == "24x7":
+        return BusinessCalendar(weekly=dict.fromkeys(range(7), ((dt.time(0), dt.time(0)),)))
+    return taiwan_calendar(years=tuple(sorted(HOLIDAYS)))
+
+
+async def policy_for(session: AsyncSession, priority: str, tier: str) -> SlaPolicy | None:
+    """The most specific policy: priority and tier, then priority, then tier, then the default."""
+    specificity = case((SlaPolicy.priority.is_not(None), 2), else_=0) + case((SlaPolicy.tier.is_not(None), 1), else_=0)
+    query = (
+        select(SlaPolicy)
+        .where(or_(SlaPolicy.priority.is_(None), SlaPolicy.priority == priority))
+        .where(or_(SlaPolicy.tier.is_(None), SlaPolicy.tier == tier))
+        .order_by(specificity.desc(), SlaPolicy.id)
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+def pauses(ticket: Ticket) -> list[Pause]:
+    return [
+        (dt.datetime.fromisoformat(start), dt.datetime.fromisoformat(end) if end else None)
+        for start, end in (ticket.sla_pauses or [])
+    ]
+
+
+def _store(ticket: Ticket, spans: list[Pause]) -> None:
+    ticket.sla_pauses = [[start.isoformat(), end.isoformat() if end else None] for start, end in spans]
+
+
+async def apply(session: AsyncSession, ticket: Ticket) -> None:
+    """(Re)computes the ticket's policy and deadlines; left as they are while a pause is open."""
+    customer = await session.get(Customer, ticket.customer_id) if ticket.customer_id else None
+    policy = await policy_for(session, ticket.priority, customer.value_tier if customer else "standard")
+    ticket.sla_policy_id = policy.id if policy else None
+    if policy is None:
+        ticket.first_response_due = ticket.resolution_due = None
+        return
+    calendar = calendar_named(policy.calendar)
+    try:
+        spans = pauses(ticket)
+        response = calendar.add(ticket.created_at, dt.timedelta(minutes=policy.first_response_minutes))
+        resolution = calendar.add(ticket.created_at, dt.timedelta(minutes=policy.resolution_minutes), spans)
+        # Stored and shown in UTC, like every other time of the API.
+        ticket.first_response_due, ticket.resolution_due = response.astimezone(dt.UTC), resolution.astimezone(dt.UTC)
+    except OpenPause:
+        return
+
+
+def pause(ticket: Ticket, now: dt.datetime) -> None:
+    spans = pauses(ticket)
+    if not spans or spans[-1][1] is not None:
+        _store(ticket, [*spans, (now, None)])
+
+
+async def resume(session: AsyncSession, ticket: Ticket, now: dt.datetime) -> None:
+    spans = pauses(ticket)
+    if spans and spans[-1][1] is None:
+        _store(ticket, [*spans[:-1], (spans[-1][0], now)])
+        await apply(session, ticket)
+
+
+def view(ticket: Ticket, now: dt.datetime | None = None) -> Sla:
+    """The `sla` object of the API: deadlines, whether one is missed, the escalation level."""
+    now = now or dt.datetime.now(dt.UTC)
+    spans = pauses(ticket)
+    paused = bool(spans) and spans[-1][1] is None
+    responded = ticket.first_response_at or (now if ticket.status in OPEN_STATUSES and not paused else None)
+    resolved = ticket.resolved_at or ticket.closed_at or (now if not paused else None)
+    breached = bool(
+        (ticket.first_response_due and responded and responded > ticket.first_response_due)
+        or (ticket.resolution_due and resolved and resolved > ticket.resolution_due)
+    )
+    return Sla(
+        policy_id=ticket.sla_policy_id, first_response_due=ticket.first_response_due,
+        resolution_due=ticket.resolution_due, breached=breached, escalation_level=ticket.escalation_level,
+        paused=paused,
+    )  # fmt: skip
