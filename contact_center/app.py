@@ -23,6 +23,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_ui import pages
+from contact_center import jobs
 from contact_center.auth.controllers import AuthController
 from contact_center.auth.guards import public
 from contact_center.auth.middleware import AuthMiddleware, TokenCache
@@ -68,7 +69,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        yield
+        if settings.redis_url:  # arq workers run the jobs
+            yield
+        else:  # embedded: the same jobs on an in-process scheduler
+
+            async def publish(channel: str, data: bytes) -> None:
+                channels.publish(data, channel)
+
+            async with jobs.in_process(session_factory, publish):
+                yield
         await engine.dispose()
 
     return Litestar(

@@ -13,7 +13,6 @@ from pathlib import Path
 from contact_center.settings import get_settings
 
 LATER = {
-    "worker": "the arq worker arrives with routing and SLAs (issue #4)",
     "kb": "the knowledge base arrives with issue #5",
     "nlp": "the classifier arrives with issue #5",
 }
@@ -69,6 +68,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in LATER:
         print(f"contact-center {args.command}: not yet available — {LATER[args.command]}", file=sys.stderr)
         return 2
+    if args.command == "worker":
+        from arq import run_worker
+
+        from contact_center.worker import WorkerSettings
+
+        if not get_settings().redis_url:
+            print(
+                "contact-center worker: set REDIS_URL (without it, `serve` runs the jobs in-process)", file=sys.stderr
+            )
+            return 2
+        run_worker(WorkerSettings)  # type: ignore[arg-type]
+        return 0
     if args.command == "bridge":
         from cti_bridge.service import run_main
 

@@ -45,4 +45,6 @@ class Ticket(IdMixin, Base):
     resolution_due: Mapped[dt.datetime | None] = mapped_column(index=True)
     sla_pauses: Mapped[list[Any]] = mapped_column(default=list)
     escalation_level: Mapped[int] = mapped_column(default=0)
+    # When the next escalation level is due (None: none left, or the clock is paused): what sweeps scan.
+    next_escalation_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -71,18 +71,30 @@ async def apply(session: AsyncSession, ticket: Ticket) -> None:
     calendar = calendar_named(policy.calendar)
     try:
         spans = pauses(ticket)
+        ticket.next_escalation_at = threshold(ticket, policy, ticket.escalation_level)
         response = calendar.add(ticket.created_at, dt.timedelta(minutes=policy.first_response_minutes))
         resolution = calendar.add(ticket.created_at, dt.timedelta(minutes=policy.resolution_minutes), spans)
         # Stored and shown in UTC, like every other time of the API.
         ticket.first_response_due, ticket.resolution_due = response.astimezone(dt.UTC), resolution.astimezone(dt.UTC)
     except OpenPause:
+        ticket.next_escalation_at = None  # the clock is stopped: nothing escalates while paused
         return
+
+
+def threshold(ticket: Ticket, policy: SlaPolicy, level: int) -> dt.datetime | None:
+    """When escalation `level` is due: its share (`at`) of the resolution target, in business time."""
+    if level >= len(policy.levels) or ticket.status not in OPEN_STATUSES:
+        return None
+    share = float(policy.levels[level]["at"])
+    target = dt.timedelta(minutes=policy.resolution_minutes * share)
+    return calendar_named(policy.calendar).add(ticket.created_at, target, pauses(ticket)).astimezone(dt.UTC)
 
 
 def pause(ticket: Ticket, now: dt.datetime) -> None:
     spans = pauses(ticket)
     if not spans or spans[-1][1] is not None:
         _store(ticket, [*spans, (now, None)])
+        ticket.next_escalation_at = None
 
 
 async def resume(session: AsyncSession, ticket: Ticket, now: dt.datetime) -> None:

@@ -113,6 +113,10 @@ async def update(session: AsyncSession, ticket_id: int, data: s.TicketUpdate, ac
                 sla_service.pause(ticket, now)  # waiting for the customer stops the clock
             elif before == "pending":
                 await sla_service.resume(session, ticket, now)
+            if value not in OPEN_STATUSES:
+                ticket.next_escalation_at = None  # resolved or closed: nothing left to escalate
+            elif before not in OPEN_STATUSES:
+                await sla_service.apply(session, ticket)  # reopened: the clock runs again
             _record(session, ticket, "status_changed", actor_id, before=before, after=value, note=data.note)
         else:
             setattr(ticket, field, value)

@@ -1,0 +1,52 @@
+"""The arq worker (`contact-center worker`): escalation sweeps on a cron, on Redis."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from arq import cron
+from arq.connections import RedisSettings
+from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+from redis.asyncio import Redis
+
+from contact_center import jobs
+from contact_center.db.session import create_engine, create_session_factory
+from contact_center.settings import load_settings
+
+
+async def escalation_sweep(ctx: dict[str, Any]) -> int:
+    return await jobs.run_sweep(ctx["sessions"], ctx["publish"])
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    settings = load_settings()
+    if not settings.redis_url:
+        raise RuntimeError("the worker needs REDIS_URL; without it the app runs the jobs in-process")
+    ctx["engine"] = engine = create_engine(settings.database)
+    ctx["sessions"] = create_session_factory(engine)
+    # The same channels the app's websockets listen to (Litestar's Redis backend, same prefix).
+    backend = RedisChannelsPubSubBackend(redis=Redis.from_url(settings.redis_url), key_prefix=settings.channels_prefix)
+
+    async def publish(channel: str, data: bytes) -> None:
+        await backend.publish(data, [channel])
+
+    ctx["publish"] = publish
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    if "engine" in ctx:
+        await ctx["engine"].dispose()
+
+
+def redis_settings() -> RedisSettings:
+    url = load_settings().redis_url
+    return RedisSettings.from_dsn(url) if url else RedisSettings()
+
+
+class WorkerSettings:
+    functions: ClassVar[list[Any]] = [escalation_sweep]
+    # Every 5 s; `unique` keeps two workers from running the same cron tick (the sweep is idempotent anyway).
+    cron_jobs: ClassVar[list[Any]] = [cron(escalation_sweep, second=set(range(0, 60, 5)), unique=True)]
+    on_startup = startup
+    on_shutdown = shutdown
+    redis_settings = redis_settings()
