@@ -22,6 +22,7 @@ from contact_center.auth.middleware import SESSION_USER_KEY
 from contact_center.customers import history as customer_history
 from contact_center.customers import service as customer_service
 from contact_center.errors import NotAuthenticated
+from contact_center.models import Role
 from contact_center.phones import display as phone_display
 
 HERE = Path(__file__).parent
@@ -33,7 +34,8 @@ JS_STRINGS = {
     "ws_connecting": "Connecting…", "ws_connected": "Connected", "ws_reconnecting": "Reconnecting…",
     "offline": "Not connected: try again in a moment.", "dialling": "Dialling", "dial_ok": "Call placed to",
     "dial_failed": "The call could not be placed:", "state_available": "Available", "state_away": "Away",
-    "state_wrap_up": "Wrap-up", "repairs": "Repairs", "open_tickets": "Open tickets",
+    "state_wrap_up": "Wrap-up", "state_offline": "Offline", "low": "low", "normal": "normal", "high": "high",
+    "urgent": "urgent", "repairs": "Repairs", "open_tickets": "Open tickets",
     "recent_tickets": "Ticket history",
     "products": "Products owned", "satisfaction": "Satisfaction", "none": "None", "name": "Name",
     "shared_number": "Several customers share this number: who is calling?", "unknown_caller": "Unknown caller",
@@ -144,9 +146,24 @@ async def customer_page(
     return _page(request, "customer.html", h=view)
 
 
+@get("/wallboard", guards=[requires(Role.ADMIN, Role.SUPERVISOR, Role.QA)], include_in_schema=False)
+async def wallboard_page(request: Request[Any, Any, Any]) -> Template:
+    return _page(request, "wallboard.html")
+
+
 static_files = create_static_files_router(
     path="/static", directories=[HERE / "static"], guards=[public], include_in_schema=False
 )
 
-ROUTES: list[Any] = [login_page, login_submit, logout, choose_language, home, desk, customer_page, static_files]
+ROUTES: list[Any] = [
+    login_page,
+    login_submit,
+    logout,
+    choose_language,
+    home,
+    desk,
+    customer_page,
+    wallboard_page,
+    static_files,
+]
 __all__ = ["ROUTES", "Response", "template_config"]

@@ -37,6 +37,8 @@ from contact_center.interactions.controllers import InteractionController
 from contact_center.routing.controllers import AgentRoutingController, AssignController, QueueController
 from contact_center.settings import Settings, get_settings
 from contact_center.tickets.controllers import TicketController
+from contact_center.wallboard.controllers import supervisor_socket, wallboard
+from contact_center.wallboard.feed import WallboardFeed
 from contact_center.web_errors import EXCEPTION_HANDLERS
 
 
@@ -67,17 +69,21 @@ def create_app(settings: Settings | None = None) -> Litestar:
     cookie_secret = hashlib.sha256(settings.secret_key.encode()).digest()
     session_config = CookieBackendConfig(secret=cookie_secret, key="cc_session", samesite="lax")
 
+    feed = WallboardFeed(reads)
+
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        if settings.redis_url:  # arq workers run the jobs
-            yield
-        else:  # embedded: the same jobs on an in-process scheduler
-
-            async def publish(channel: str, data: bytes) -> None:
-                channels.publish(data, channel)
-
-            async with jobs.in_process(session_factory, publish):
+        async with feed.running():
+            if settings.redis_url:  # arq workers run the jobs
                 yield
+            else:  # embedded: the same jobs on an in-process scheduler
+
+                async def publish(channel: str, data: bytes) -> None:
+                    channels.publish(data, channel)
+                    feed.changed()
+
+                async with jobs.in_process(session_factory, publish):
+                    yield
         await engine.dispose()
 
     return Litestar(
@@ -93,6 +99,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             QueueController,
             AgentRoutingController,
             AssignController,
+            wallboard,
+            supervisor_socket,
             cti_socket,
             agent_socket,
             *pages.ROUTES,
@@ -120,7 +128,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             openapi_router=Router(path="/schema", route_handlers=[], guards=[public]),
         ),
         lifespan=[lifespan],
-        state=_state(settings, session_factory, channels, reads),
+        state=_state(settings, session_factory, channels, reads, feed),
         debug=os.environ.get("CC_DEBUG") == "1",
         # An unexpected error is logged with its traceback, not only in debug mode.
         logging_config=LoggingConfig(
@@ -134,12 +142,14 @@ def _state(
     session_factory: async_sessionmaker[AsyncSession],
     channels: ChannelsPlugin,
     reads: async_sessionmaker[AsyncSession],
+    feed: WallboardFeed,
 ) -> State:
     return State(
         {
             "settings": settings,
             "session_factory": session_factory,
             "token_cache": TokenCache(),
-            "call_desk": CallDesk(session_factory, channels, reads=reads),
+            "call_desk": CallDesk(session_factory, channels, reads=reads, on_change=feed.changed),
+            "wallboard": feed,
         }
     )

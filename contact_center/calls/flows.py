@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import msgspec
 from litestar.channels import ChannelsPlugin
@@ -44,6 +44,7 @@ class CallDesk:
     channels: ChannelsPlugin
     # Read-only work on the pop path runs without BEGIN/ROLLBACK: two round trips fewer per lookup.
     reads: async_sessionmaker[AsyncSession] | None = None
+    on_change: Callable[[], None] | None = None  # the wallboard wants to know
     pops: PopCache = dataclasses.field(default_factory=PopCache)
     agents: AgentDirectory = dataclasses.field(default_factory=AgentDirectory)
     local: realtime.LocalDelivery = dataclasses.field(default_factory=realtime.LocalDelivery)
@@ -124,6 +125,8 @@ class CallDesk:
         if isinstance(event, c.AgentState):
             # A phone's state is a snapshot, not history: it goes to the wallboard, not to the database.
             realtime.publish(self.channels, realtime.SUPERVISORS, event)
+            if self.on_change is not None:
+                self.on_change()
             return True
         async with self.sessions() as session, session.begin():
             outcome = await call_service.ingest(session, event, self.pops)
@@ -133,6 +136,8 @@ class CallDesk:
         elif outcome.call is not None:
             self._first_seen.pop(key, None)
         realtime.publish_all(self.channels, outcome.messages)
+        if self.on_change is not None and not outcome.duplicate:
+            self.on_change()
         return not outcome.duplicate
 
     async def ingest_many(self, events: Iterable[c.CallEvent]) -> tuple[int, int]:

@@ -1,0 +1,1 @@
+"""The supervisor's wallboard: queues, agents and tickets at risk, live."""
