@@ -45,6 +45,7 @@ JS_STRINGS = {
     "change_answered": "On call", "change_missed": "Missed", "change_transferred": "Transferred",
     "change_abandoned": "Caller hung up", "change_ended": "Ended", "ticket_subject": "Ticket subject",
     "kind": "Kind", "create_ticket": "Create ticket", "ticket_created": "Ticket created", "contacts": "Contacts",
+    "reminder": "Follow-up due", "sla_warning": "Deadline approaching:",
     **{word: word for word in ("inquiry", "repair", "complaint", "billing", "installation", "maintenance",
                                "cancellation", "new", "open", "pending", "on_hold", "resolved", "closed", "vip",
                                "gold", "standard", "basic", "in_warranty", "expiring", "expired", "unknown",

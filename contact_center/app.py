@@ -36,6 +36,7 @@ from contact_center.health import health
 from contact_center.interactions.controllers import InteractionController
 from contact_center.routing.controllers import AgentRoutingController, AssignController, QueueController
 from contact_center.settings import Settings, get_settings
+from contact_center.tasks.controllers import TaskController
 from contact_center.tickets.controllers import TicketController
 from contact_center.wallboard.controllers import supervisor_socket, wallboard
 from contact_center.wallboard.feed import WallboardFeed
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             QueueController,
             AgentRoutingController,
             AssignController,
+            TaskController,
             wallboard,
             supervisor_socket,
             cti_socket,

@@ -18,6 +18,10 @@ async def escalation_sweep(ctx: dict[str, Any]) -> int:
     return await jobs.run_sweep(ctx["sessions"], ctx["publish"])
 
 
+async def followups(ctx: dict[str, Any]) -> int:
+    return await jobs.run_followups(ctx["sessions"])
+
+
 async def startup(ctx: dict[str, Any]) -> None:
     settings = load_settings()
     if not settings.redis_url:
@@ -44,9 +48,12 @@ def redis_settings() -> RedisSettings:
 
 
 class WorkerSettings:
-    functions: ClassVar[list[Any]] = [escalation_sweep]
+    functions: ClassVar[list[Any]] = [escalation_sweep, followups]
     # Every 5 s; `unique` keeps two workers from running the same cron tick (the sweep is idempotent anyway).
-    cron_jobs: ClassVar[list[Any]] = [cron(escalation_sweep, second=set(range(0, 60, 5)), unique=True)]
+    cron_jobs: ClassVar[list[Any]] = [
+        cron(escalation_sweep, second=set(range(0, 60, 5)), unique=True),
+        cron(followups, minute={0, 30}, second=0, unique=True),
+    ]
     on_startup = startup
     on_shutdown = shutdown
     redis_settings = redis_settings()

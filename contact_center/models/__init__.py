@@ -9,6 +9,7 @@ from contact_center.models.interaction import Interaction
 from contact_center.models.purchase import Purchase
 from contact_center.models.queue import Queue
 from contact_center.models.sla_policy import SlaPolicy
+from contact_center.models.task import Task
 from contact_center.models.ticket import Ticket
 from contact_center.models.ticket_event import TicketEvent
 from contact_center.models.ticket_link import TicketLink
@@ -28,6 +29,7 @@ __all__ = [
     "Queue",
     "Role",
     "SlaPolicy",
+    "Task",
     "Ticket",
     "TicketEvent",
     "TicketLink",

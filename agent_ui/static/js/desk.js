@@ -40,6 +40,8 @@
     else if (m.type === "dial_result") say(m.ok ? t("dial_ok") + " " + m.number : t("dial_failed") + " " + (m.reason || ""));
     else if (m.type === "display") location.href = m.customer_id ? `/desk/customers/${m.customer_id}` : `/desk?ticket=${m.ticket_id}`;
     else if (m.type === "state") say(t("state_" + m.state));
+    else if (m.type === "reminder") say(`${t("reminder")}: ${m.title}`);
+    else if (m.type === "sla_escalation") say(`${t("sla_warning")} #${m.ticket_id} ${m.subject}`);
   }
 
   const phoneButton = (p) => `<button type="button" class="phone dial" data-dial="${esc(p.e164)}">${esc(p.display)}</button>`;
