@@ -28,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the web application")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers", type=int, default=1, help="processes (each a full app; needs REDIS_URL for more than 1)"
+    )
     sub.add_parser("worker", help="run background jobs (arq)")
     sub.add_parser("bridge", help="run the Asterisk CTI bridge")
     db = sub.add_parser("db", help="database maintenance")

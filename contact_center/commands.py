@@ -46,7 +46,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "token":
         return asyncio.run(_create_token(settings, args.user, args.label))
     if args.command == "serve":
-        return serve(settings, args.host, args.port)
+        return serve(settings, args.host, args.port, args.workers)
     if args.command == "demo":
         from contact_center import demo
 
@@ -54,12 +54,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     raise CommandError(f"unknown command {args.command}")
 
 
-def serve(settings: Settings, host: str, port: int) -> int:
+def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
     import uvicorn
 
     from contact_center.app import create_app
 
     upgrade(settings.database.url)
+    if workers > 1:
+        if not settings.redis_url:
+            raise CommandError("several workers share sockets and jobs through Redis: set REDIS_URL")
+        uvicorn.run("contact_center.app:create_app", factory=True, host=host, port=port, workers=workers,
+                    log_level="info", access_log=False)  # fmt: skip
+        return 0
     app = create_app(settings)
     # Everything loaded so far lives as long as the process: keep the collector from re-scanning it
     # (fewer, shorter pauses on the screen-pop path).
