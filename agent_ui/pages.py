@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,6 +25,7 @@ from contact_center.customers import service as customer_service
 from contact_center.errors import NotAuthenticated
 from contact_center.models import Role
 from contact_center.phones import display as phone_display
+from contact_center.tasks import service as task_service
 
 HERE = Path(__file__).parent
 LANG_COOKIE = "cc_lang"
@@ -45,7 +47,7 @@ JS_STRINGS = {
     "change_answered": "On call", "change_missed": "Missed", "change_transferred": "Transferred",
     "change_abandoned": "Caller hung up", "change_ended": "Ended", "ticket_subject": "Ticket subject",
     "kind": "Kind", "create_ticket": "Create ticket", "ticket_created": "Ticket created", "contacts": "Contacts",
-    "reminder": "Follow-up due", "sla_warning": "Deadline approaching:",
+    "reminder": "Follow-up due", "task_done": "Recorded", "sla_warning": "Deadline approaching:",
     **{word: word for word in ("inquiry", "repair", "complaint", "billing", "installation", "maintenance",
                                "cancellation", "new", "open", "pending", "on_hold", "resolved", "closed", "vip",
                                "gold", "standard", "basic", "in_warranty", "expiring", "expired", "unknown",
@@ -65,6 +67,7 @@ def _install(engine: JinjaTemplateEngine) -> None:
     env.globals["phone_display"] = phone_display
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["js_strings"] = js_strings
+    env.globals["taipei"] = dt.timezone(dt.timedelta(hours=8))
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
@@ -133,7 +136,13 @@ async def desk(
     results = None
     if q and q.strip():
         results = await customer_service.search(db_session, q=q, city=None, tier=None, limit=25, offset=max(offset, 0))
-    return _page(request, "desk.html", q=q or "", results=results)
+    user = current_user(request)
+    tasks = await task_service.worklist(db_session, user.id if user else None, "open", 20, 0)
+    customers = {
+        cid: customer_service.to_schema(await customer_service.get(db_session, cid))
+        for cid in {t.customer_id for t in tasks.items if t.customer_id}
+    }
+    return _page(request, "desk.html", q=q or "", results=results, tasks=tasks, task_customers=customers)
 
 
 @get("/desk/customers/{customer_id:int}", guards=[requires(*STAFF)], include_in_schema=False)

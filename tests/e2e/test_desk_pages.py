@@ -59,3 +59,36 @@ def test_agent_signs_in_and_finds_a_customer_by_phone(page: Page, live_server: s
     expect(page).to_have_url(re.compile(r"/login"))
     page.goto(f"{live_server}/desk")
     expect(page).to_have_url(re.compile(r"/login"))
+
+
+async def _with_task(url: str) -> None:
+    import datetime as dt
+
+    from contact_center.models import Task
+
+    engine = create_engine(DatabaseSettings(url=url))
+    async with create_session_factory(engine)() as session, session.begin():
+        alice = await auth_service.add_user(
+            session, "alice", "agent", display_name="陳怡君", extension="1001", password="alice-pass"
+        )
+        customer = await customer_service.create(
+            session, schemas.CustomerCreate(name="林美華", phones=["0912-345-678"])
+        )
+        session.add(Task(kind="renewal", owner_id=alice.id, customer_id=customer.id, title="續約提醒：冷氣保固將到期",
+                         due_at=dt.datetime.now(dt.UTC)))  # fmt: skip
+    await engine.dispose()
+
+
+def test_the_worklist_shows_call_backs_and_records_outcomes(page: Page, live_server: str, db_url: str) -> None:
+    run_in_thread(_with_task(db_url))
+    page.goto(f"{live_server}/login?next=/desk")
+    page.get_by_label("帳號").fill("alice")
+    page.get_by_label("密碼").fill("alice-pass")
+    page.get_by_role("button", name="登入").click()
+    worklist = page.get_by_test_id("worklist")
+    expect(worklist).to_contain_text("續約提醒：冷氣保固將到期")
+    expect(worklist.get_by_role("button", name="0912 345 678")).to_be_visible()  # click-to-dial from the worklist
+    worklist.get_by_role("button", name="已聯絡").click()
+    expect(worklist.locator("tr[data-task]")).to_have_count(0)
+    page.reload()
+    expect(page.get_by_test_id("worklist")).to_contain_text("目前沒有待辦事項")

@@ -145,6 +145,15 @@
   document.addEventListener("click", async (e) => {
     const dial = e.target.closest("[data-dial]");
     if (dial) { e.preventDefault(); if (send({ type: "dial", number: dial.dataset.dial })) say(`${t("dialling")} ${dial.textContent}`); return; }
+    const outcome = e.target.closest("[data-outcome]");
+    if (outcome) {
+      try {
+        await api("POST", `/api/tasks/${outcome.dataset.taskId}/done`, { outcome: outcome.dataset.outcome });
+        outcome.closest("tr").remove();
+        say(t("task_done"));
+      } catch (err) { say(err.message); }
+      return;
+    }
     const attach = e.target.closest("[data-attach]");
     if (attach && currentCall) {
       try { await api("POST", `/api/customers/${attach.dataset.attach}/phones`, { number: currentCall.caller }); location.href = `/desk/customers/${attach.dataset.attach}`; }
