@@ -73,10 +73,11 @@ async def create(session: AsyncSession, data: s.TicketCreate, actor_id: int | No
     await _check_references(session, None, values)
     if data.external_id and await repository.external_id_taken(session, data.external_id):
         raise Conflict(f"a ticket with external_id {data.external_id!r} exists")
-    ticket = Ticket(**{**values, "subject": data.subject.strip(), "status": "new", "extra": {}, "sla_pauses": []})
+    ticket = Ticket(**{**values, "subject": data.subject.strip(), "status": "new", "extra": {}, "sla_pauses": [],
+                       "created_at": dt.datetime.now(dt.UTC), "escalation_level": 0})  # fmt: skip
+    await sla_service.apply(session, ticket)  # before the INSERT: one statement writes the deadlines too
     session.add(ticket)
     await session.flush()
-    await sla_service.apply(session, ticket)
     _record(session, ticket, "created", actor_id, ticket_kind=ticket.kind, priority=ticket.priority)
     return ticket
 
