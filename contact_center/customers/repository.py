@@ -22,20 +22,6 @@ async def get_by_external_id(session: AsyncSession, external_id: str) -> Custome
     return (await session.execute(query)).scalar_one_or_none()
 
 
-_SHARING_A_NUMBER = (
-    select(Customer)
-    .options(joinedload(Customer.phones))
-    .where(Customer.id.in_(select(CustomerPhone.customer_id).where(CustomerPhone.e164 == bindparam("e164"))))
-    .order_by(Customer.id)
-    .limit(bindparam("limit"))  # a company switchboard may be on thousands of records
-)
-
-
-async def find_by_e164(session: AsyncSession, e164: str, limit: int = 20) -> Sequence[Customer]:
-    """Customers with this number (households share landlines), first `limit` by id; the caller-ID path."""
-    return (await session.execute(_SHARING_A_NUMBER, {"e164": e164, "limit": limit})).unique().scalars().all()
-
-
 def _filters(q: str | None, e164: str | None, city: str | None, tier: str | None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if q:

@@ -155,10 +155,10 @@ async def identify(session: AsyncSession, phone: str | None) -> list[s.Customer]
 
 
 async def lookup_by_phone(session: AsyncSession, phone: str) -> s.LookupResult:
-    """Every customer with this number, however it was written."""
+    """Every customer with this number, however it was written (the same query as caller-ID)."""
     e164 = phone_numbers.to_e164(phone)
-    found = await repository.find_by_e164(session, e164) if e164 else []
-    return s.LookupResult(phone=phone, e164=e164, customers=[to_schema(c) for c in found])
+    customers = _identity(await repository.identity_rows(session, e164)) if e164 else []
+    return s.LookupResult(phone=phone, e164=e164, customers=customers)
 
 
 async def search(
