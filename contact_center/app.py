@@ -34,7 +34,12 @@ from contact_center.customers.controllers import CustomerController
 from contact_center.db.session import create_engine, create_session_factory
 from contact_center.health import health
 from contact_center.interactions.controllers import InteractionController
-from contact_center.routing.controllers import AgentRoutingController, AssignController, QueueController
+from contact_center.routing.controllers import (
+    AgentRoutingController,
+    AssignController,
+    QueueController,
+    RoutingRuleController,
+)
 from contact_center.settings import Settings, get_settings
 from contact_center.tasks.controllers import TaskController
 from contact_center.tickets.controllers import TicketController
@@ -100,6 +105,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             QueueController,
             AgentRoutingController,
             AssignController,
+            RoutingRuleController,
             TaskController,
             wallboard,
             supervisor_socket,

@@ -8,6 +8,7 @@ from contact_center.models.customer import Customer, CustomerPhone
 from contact_center.models.interaction import Interaction
 from contact_center.models.purchase import Purchase
 from contact_center.models.queue import Queue
+from contact_center.models.routing_rule import RoutingRule
 from contact_center.models.sla_policy import SlaPolicy
 from contact_center.models.task import Task
 from contact_center.models.ticket import Ticket
@@ -28,6 +29,7 @@ __all__ = [
     "Purchase",
     "Queue",
     "Role",
+    "RoutingRule",
     "SlaPolicy",
     "Task",
     "Ticket",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, patch, post, put
+from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.exceptions import PermissionDeniedException
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center.auth.guards import DESK, STAFF, current_user, requires
 from contact_center.models import Role
+from contact_center.routing import rules as routing_rules
 from contact_center.routing import schemas as s
 from contact_center.routing import service as routing_service
 
@@ -72,3 +73,23 @@ class AssignController(Controller):
         """Assigns a ticket to a named agent, or lets its queue's strategy choose."""
         user = current_user(request)
         return await routing_service.assign(db_session, ticket_id, data, user.id if user else None)
+
+
+class RoutingRuleController(Controller):
+    path = "/api/routing-rules"
+    tags = ["queues"]
+
+    @get("/", guards=[requires(*STAFF)])
+    async def list_rules(self, db_session: AsyncSession) -> list[routing_rules.Rule]:
+        """The rule table, in the order rules are tried."""
+        return await routing_rules.rules(db_session)
+
+    @post("/", guards=[requires(*LEADS)])
+    async def create_rule(self, db_session: AsyncSession, data: routing_rules.RuleCreate) -> routing_rules.Rule:
+        """Adds a rule: kind, product prefix, category and/or keywords → queue."""
+        return await routing_rules.create(db_session, data)
+
+    @delete("/{rule_id:int}", guards=[requires(*LEADS)])
+    async def delete_rule(self, db_session: AsyncSession, rule_id: int) -> None:
+        """Removes a rule."""
+        await routing_rules.delete(db_session, rule_id)

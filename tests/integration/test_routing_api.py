@@ -114,3 +114,23 @@ async def make_user_token(client: AsyncTestClient[Any], team: dict[str, Any]) ->
         token = await auth_service.create_token(session, "alice")
     await engine.dispose()
     return team["ids"]["alice"], bearer(token)
+
+
+async def test_the_rule_table_puts_new_tickets_in_a_queue(client: AsyncTestClient[Any], team: dict[str, Any]) -> None:
+    lead, ids, queue = team["lead"], team["ids"], team["queue"]
+    billing = (await client.post("/api/queues", json={"name": "billing", "display_name": "帳務", "required_skills": ["billing"]},
+                                 headers=lead)).json()  # fmt: skip
+    for body in (
+        {"queue_id": billing["id"], "kind": "billing", "position": 10},
+        {"queue_id": queue["id"], "keywords": ["冷氣", "冷媒"], "position": 20},
+    ):
+        assert (await client.post("/api/routing-rules", json=body, headers=lead)).status_code == 201
+    assert (await client.post("/api/routing-rules", json={"queue_id": queue["id"]}, headers=lead)).status_code == 422
+    bill = await _ticket(client, lead, kind="billing", subject="帳單多扣款")
+    assert (bill["queue_id"], bill["assignee_id"]) == (billing["id"], ids["carol"])  # carol has the billing skill
+    cold = await _ticket(client, lead, kind="repair", subject="客廳冷氣不冷")
+    assert cold["queue_id"] == queue["id"] and cold["assignee_id"] in (ids["alice"], ids["bob"])
+    other = await _ticket(client, lead, kind="inquiry", subject="門市營業時間")
+    assert other["queue_id"] is None and other["assignee_id"] is None
+    rules = (await client.get("/api/routing-rules", headers=lead)).json()
+    assert [r["position"] for r in rules] == [10, 20]

@@ -1,0 +1,85 @@
+"""The rule table that puts a new ticket without a queue into one: by kind, product, category
+(the NLP classifier's label, once it exists) and keywords of its text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contact_center.errors import NotFound, ValidationFailed
+from contact_center.models import Asset, Queue, RoutingRule, Ticket
+
+
+class Rule(msgspec.Struct):
+    id: int
+    position: int
+    queue_id: int
+    kind: str | None = None
+    product_prefix: str | None = None
+    category: str | None = None
+    keywords: list[str] = []
+
+
+class RuleCreate(msgspec.Struct):
+    queue_id: int
+    position: int = 100
+    kind: str | None = None
+    product_prefix: str | None = None
+    category: str | None = None
+    keywords: list[str] = []
+
+
+def _schema(r: RoutingRule) -> Rule:
+    return Rule(id=r.id, position=r.position, queue_id=r.queue_id, kind=r.kind, product_prefix=r.product_prefix,
+                category=r.category, keywords=list(r.keywords))  # fmt: skip
+
+
+def matches(rule: RoutingRule, ticket: Ticket, product_model: str | None) -> bool:
+    text = f"{ticket.subject}\n{ticket.description}".lower()
+    return (
+        (rule.kind is None or rule.kind == ticket.kind)
+        and (rule.product_prefix is None or (product_model or "").upper().startswith(rule.product_prefix.upper()))
+        and (rule.category is None or rule.category == ticket.category)
+        and (not rule.keywords or any(str(k).lower() in text for k in rule.keywords))
+    )
+
+
+async def queue_for(session: AsyncSession, ticket: Ticket) -> int | None:
+    """The queue of the first rule that matches, or None."""
+    rules: Sequence[RoutingRule] = (
+        (await session.execute(select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id))).scalars().all()
+    )
+    if not rules:
+        return None
+    asset = await session.get(Asset, ticket.asset_id) if ticket.asset_id else None
+    product = asset.product_model if asset else None
+    return next((r.queue_id for r in rules if matches(r, ticket, product)), None)
+
+
+async def rules(session: AsyncSession) -> list[Rule]:
+    found = await session.execute(select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id))
+    return [_schema(r) for r in found.scalars().all()]
+
+
+async def create(session: AsyncSession, data: RuleCreate) -> Rule:
+    """Adds a rule; a rule needs at least one condition, or it would catch every ticket by accident."""
+    if await session.get(Queue, data.queue_id) is None:
+        raise ValidationFailed(f"queue {data.queue_id} does not exist")
+    keywords = [k.strip() for k in data.keywords if k.strip()]
+    if not (data.kind or data.product_prefix or data.category or keywords):
+        raise ValidationFailed("a rule needs a condition: kind, product_prefix, category or keywords")
+    rule = RoutingRule(queue_id=data.queue_id, position=data.position, kind=data.kind,
+                       product_prefix=data.product_prefix, category=data.category, keywords=keywords)  # fmt: skip
+    session.add(rule)
+    await session.flush()
+    return _schema(rule)
+
+
+async def delete(session: AsyncSession, rule_id: int) -> None:
+    rule = await session.get(RoutingRule, rule_id)
+    if rule is None:
+        raise NotFound(f"no rule {rule_id}")
+    await session.delete(rule)
