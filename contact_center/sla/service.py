@@ -7,6 +7,7 @@ the ticket and the deadlines move when it ends.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from functools import lru_cache
 
 import msgspec
@@ -36,8 +37,25 @@ def calendar_named(name: str) -> BusinessCalendar:
     return taiwan_calendar(years=tuple(sorted(HOLIDAYS)))
 
 
+POLICY_CACHE_SECONDS = 10.0
+_policies: dict[tuple[str, str, str], tuple[float, SlaPolicy | None]] = {}  # (database, priority, tier)
+
+
 async def policy_for(session: AsyncSession, priority: str, tier: str) -> SlaPolicy | None:
-    """The most specific policy: priority and tier, then priority, then tier, then the default."""
+    """The most specific policy: priority and tier, then priority, then tier, then the default.
+    Remembered for a few seconds: every new ticket asks, policies rarely change."""
+    key = (repr(session.get_bind().engine.url), priority, tier)
+    cached = _policies.get(key)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    policy = await _policy_for(session, priority, tier)
+    if policy is not None:
+        session.expunge(policy)  # kept beyond this session: a detached, read-only copy
+    _policies[key] = (time.monotonic() + POLICY_CACHE_SECONDS, policy)
+    return policy
+
+
+async def _policy_for(session: AsyncSession, priority: str, tier: str) -> SlaPolicy | None:
     specificity = case((SlaPolicy.priority.is_not(None), 2), else_=0) + case((SlaPolicy.tier.is_not(None), 1), else_=0)
     query = (
         select(SlaPolicy)
