@@ -26,7 +26,7 @@ from agent_ui import pages
 from contact_center import jobs
 from contact_center.auth.controllers import AuthController
 from contact_center.auth.guards import public
-from contact_center.auth.middleware import AuthMiddleware, TokenCache
+from contact_center.auth.middleware import AuthMiddleware, TokenCache, session_middleware
 from contact_center.calls.controllers import AgentDisplayController, CallController, CtiController
 from contact_center.calls.flows import CallDesk
 from contact_center.calls.sockets import agent_socket, cti_socket
@@ -41,6 +41,7 @@ from contact_center.routing.controllers import (
     RoutingRuleController,
 )
 from contact_center.settings import Settings, get_settings
+from contact_center.sla.controllers import CalendarController, SlaPolicyController
 from contact_center.tasks.controllers import TaskController
 from contact_center.tickets.controllers import TicketController
 from contact_center.wallboard.controllers import supervisor_socket, wallboard
@@ -69,6 +70,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         session_config=AsyncSessionConfig(expire_on_commit=False),
         before_send_handler="autocommit",
         set_default_exception_handler=False,
+        # No file-object columns, and `updated_at` has its own onupdate: these flush hooks walk every
+        # pending object for nothing (~0.25 ms a write request).
+        enable_file_object_listener=False,
+        enable_touch_updated_timestamp_listener=False,
     )
     channels = _channels(settings)
     reads = create_session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
@@ -106,6 +111,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AgentRoutingController,
             AssignController,
             RoutingRuleController,
+            SlaPolicyController,
+            CalendarController,
             TaskController,
             wallboard,
             supervisor_socket,
@@ -114,7 +121,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *pages.ROUTES,
         ],
         plugins=[SQLAlchemyPlugin(config=db_config), channels],
-        middleware=[session_config.middleware, DefineMiddleware(AuthMiddleware)],
+        middleware=[session_middleware(session_config), DefineMiddleware(AuthMiddleware)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         template_config=pages.template_config(),
         csrf_config=CSRFConfig(secret=settings.secret_key, cookie_name="cc_csrf", exclude=["/api", "/ws"]),

@@ -31,6 +31,9 @@ def _secret_key(var_dir: Path) -> str:
 class DatabaseSettings:
     url: str
     echo: bool = False
+    # Connections kept open per process. Above it, extra connections are opened and closed per request,
+    # which costs PostgreSQL a process fork each: keep it at least the requests one worker has in flight.
+    pool_size: int = 30
 
     @property
     def backend(self) -> str:
@@ -75,6 +78,7 @@ def load_settings() -> Settings:
         database=DatabaseSettings(
             url=os.environ.get("DATABASE_URL") or default_db,
             echo=os.environ.get("SQL_ECHO") == "1",
+            pool_size=int(os.environ.get("DB_POOL_SIZE", "30")),
         ),
         redis_url=os.environ.get("REDIS_URL") or None,
         ami=AmiSettings(

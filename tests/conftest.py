@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contact_center.app import create_app
 from contact_center.db.base import Base
+from contact_center.db.cache import PerDatabase
 from contact_center.db.migrate import upgrade
 from contact_center.db.session import create_engine, create_session_factory
 from contact_center.settings import DatabaseSettings, Settings, load_settings
@@ -29,7 +30,7 @@ from tests.builders import bearer, make_user, run_in_thread
 
 PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgresql")
-KEPT_TABLES = frozenset({"sla_policies"})
+KEPT_TABLES = frozenset({"sla_policies", "business_calendars"})
 
 
 async def _pg_admin(sql: str) -> None:
@@ -88,6 +89,7 @@ def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite+aiosqlite:///{path}"
     url = str(request.getfixturevalue("pg_url"))
     run_in_thread(_truncate(url))
+    PerDatabase.forget_all()
     return url
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -13,7 +13,8 @@ from litestar.handlers.base import BaseRouteHandler
 from contact_center.auth.schemas import CurrentUser
 from contact_center.models import Role
 
-Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+# Async on purpose: Litestar runs a plain function guard in a worker thread, a hop on every request.
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
 
 STAFF = (Role.ADMIN, Role.SUPERVISOR, Role.AGENT, Role.QA)
 DESK = (Role.ADMIN, Role.SUPERVISOR, Role.AGENT)
@@ -28,7 +29,7 @@ def requires(*roles: Role) -> Guard:
     """Only signed-in users holding one of `roles`: 401 when anonymous, 403 for any other role."""
     allowed = frozenset(roles)
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         user = current_user(connection)
         websocket = connection.scope["type"] == ScopeType.WEBSOCKET
         if user is None:
@@ -45,7 +46,7 @@ def requires(*roles: Role) -> Guard:
     return guard
 
 
-def public(_: ASGIConnection[Any, Any, Any, Any], __: BaseRouteHandler) -> None:
+async def public(_: ASGIConnection[Any, Any, Any, Any], __: BaseRouteHandler) -> None:
     """Open to anyone: declared, so a forgotten guard is never mistaken for a public route."""
 
 

@@ -8,7 +8,10 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
-from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
+from litestar.middleware.session import base as litestar_session
+from litestar.middleware.session.client_side import ClientSideSessionBackend, CookieBackendConfig
+from litestar.types import Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contact_center.auth import service as auth_service
@@ -80,3 +83,21 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
         state = connection.app.state
         user = await resolve_user(connection, state.session_factory, state.token_cache)
         return AuthenticationResult(user=user, auth=None)
+
+
+class SessionMiddleware(litestar_session.SessionMiddleware[Any]):
+    """The cookie session, skipped for a bearer-token call that carries no cookie: scripts, the bridge
+    and integrations never have a session, and decrypting and re-signing nothing cost ~10 % of a
+    small API request."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == ScopeType.HTTP:
+            headers = dict(scope["headers"])
+            if b"cookie" not in headers and headers.get(b"authorization", b"")[:7].lower() == b"bearer ":
+                await self.app(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+
+def session_middleware(config: CookieBackendConfig) -> DefineMiddleware:
+    return DefineMiddleware(SessionMiddleware, backend=ClientSideSessionBackend(config=config))

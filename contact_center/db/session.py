@@ -25,7 +25,8 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
         engine = create_async_engine(settings.url, echo=settings.echo)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(settings.url, echo=settings.echo, pool_size=10, max_overflow=20, pool_recycle=1800)
+    return create_async_engine(settings.url, echo=settings.echo, pool_size=settings.pool_size, max_overflow=10,
+                               pool_recycle=1800)  # fmt: skip
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

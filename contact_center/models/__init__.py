@@ -3,6 +3,7 @@
 from contact_center.models.agent_profile import AgentProfile
 from contact_center.models.api_token import ApiToken
 from contact_center.models.asset import Asset
+from contact_center.models.business_calendar import BusinessCalendarRow
 from contact_center.models.call import Call, CallEvent
 from contact_center.models.customer import Customer, CustomerPhone
 from contact_center.models.interaction import Interaction
@@ -21,6 +22,7 @@ __all__ = [
     "AgentProfile",
     "ApiToken",
     "Asset",
+    "BusinessCalendarRow",
     "Call",
     "CallEvent",
     "Customer",

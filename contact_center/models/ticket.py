@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contact_center.db.base import Base, IdMixin, utcnow
+
+if TYPE_CHECKING:
+    from contact_center.models.ticket_event import TicketEvent
 
 
 class Ticket(IdMixin, Base):
@@ -48,3 +51,6 @@ class Ticket(IdMixin, Base):
     # When the next escalation level is due (None: none left, or the clock is paused): what sweeps scan.
     next_escalation_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Write-only in practice: a new ticket and its first history entries go in one flush. Read the
+    # history through the tickets repository (never loaded here; the database cascades deletes).
+    events: Mapped[list[TicketEvent]] = relationship(lazy="raise", passive_deletes=True)

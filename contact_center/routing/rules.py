@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center.db.cache import PerDatabase
 from contact_center.errors import NotFound, ValidationFailed
 from contact_center.models import Asset, Queue, RoutingRule, Ticket
 
@@ -37,7 +36,18 @@ def _schema(r: RoutingRule) -> Rule:
                 category=r.category, keywords=list(r.keywords))  # fmt: skip
 
 
-def matches(rule: RoutingRule, ticket: Ticket, product_model: str | None) -> bool:
+_table_cache: PerDatabase[tuple[Rule, ...]] = PerDatabase()
+
+
+async def _table(session: AsyncSession) -> tuple[Rule, ...]:
+    found, table = _table_cache.get(session)
+    if found and table is not None:
+        return table
+    rows = await session.execute(select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id))
+    return _table_cache.put(session, tuple(_schema(r) for r in rows.scalars().all()))
+
+
+def matches(rule: Rule, ticket: Ticket, product_model: str | None) -> bool:
     text = f"{ticket.subject}\n{ticket.description}".lower()
     return (
         (rule.kind is None or rule.kind == ticket.kind)
@@ -49,9 +59,7 @@ def matches(rule: RoutingRule, ticket: Ticket, product_model: str | None) -> boo
 
 async def queue_for(session: AsyncSession, ticket: Ticket) -> int | None:
     """The queue of the first rule that matches, or None."""
-    rules: Sequence[RoutingRule] = (
-        (await session.execute(select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id))).scalars().all()
-    )
+    rules = await _table(session)
     if not rules:
         return None
     asset = await session.get(Asset, ticket.asset_id) if ticket.asset_id else None
@@ -60,8 +68,8 @@ async def queue_for(session: AsyncSession, ticket: Ticket) -> int | None:
 
 
 async def rules(session: AsyncSession) -> list[Rule]:
-    found = await session.execute(select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id))
-    return [_schema(r) for r in found.scalars().all()]
+    _table_cache.forget()  # whoever looks at the table sees it as it is
+    return list(await _table(session))
 
 
 async def create(session: AsyncSession, data: RuleCreate) -> Rule:
@@ -75,6 +83,7 @@ async def create(session: AsyncSession, data: RuleCreate) -> Rule:
                        product_prefix=data.product_prefix, category=data.category, keywords=keywords)  # fmt: skip
     session.add(rule)
     await session.flush()
+    _table_cache.forget()
     return _schema(rule)
 
 
@@ -83,3 +92,4 @@ async def delete(session: AsyncSession, rule_id: int) -> None:
     if rule is None:
         raise NotFound(f"no rule {rule_id}")
     await session.delete(rule)
+    _table_cache.forget()

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contact_center.errors import NotFound, ValidationFailed
 from contact_center.models import AgentProfile, Customer, Queue, Ticket, TicketEvent, User
 from contact_center.routing import repository
-from contact_center.routing import rules as routing_rules
 from contact_center.routing import schemas as s
 from contact_center.routing.strategies import STRATEGIES, AgentSnapshot, Assignment, TicketToRoute, effective_priority
 from contact_center.tickets.workflow import OPEN_STATUSES
@@ -32,12 +31,8 @@ def _event(session: AsyncSession, ticket: Ticket, kind: str, actor_id: int | Non
 
 
 async def route(session: AsyncSession, ticket: Ticket, *, actor_id: int | None = None) -> Assignment | None:
-    """Raises a VIP's priority and assigns a queued, unassigned, open ticket; None when there is nothing to do."""
-    if ticket.queue_id is None and ticket.assignee_id is None and ticket.status in OPEN_STATUSES:
-        ticket.queue_id = await routing_rules.queue_for(session, ticket)  # the rule table picks the queue
-        if ticket.queue_id is not None:
-            _event(session, ticket, "changed", actor_id, field="queue_id", before=None, after=ticket.queue_id,
-                   note="routing rule")  # fmt: skip
+    """Raises a VIP's priority and assigns a queued, unassigned, open ticket; None when there is nothing to do.
+    (A new ticket without a queue got one from the rule table when it was created.)"""
     if ticket.queue_id is None or ticket.assignee_id is not None or ticket.status not in OPEN_STATUSES:
         return None
     queue = await repository.queue(session, ticket.queue_id)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center.models import SlaPolicy, Ticket, TicketEvent
 from contact_center.sla import service as sla_service
+from contact_center.sla.calendars import calendar_for
 from contact_center.sla.service import OPEN_STATUSES
 
 RAISE = {"low": "normal", "normal": "high", "high": "urgent", "urgent": "urgent"}
@@ -87,7 +88,8 @@ async def _escalate(session: AsyncSession, ticket: Ticket, policy: SlaPolicy, no
     if action != "warn_owner":
         notices.append(Notice("supervisors", _notice(ticket, action, level + 1)))
     ticket.escalation_level = level + 1
-    ticket.next_escalation_at = sla_service.threshold(ticket, policy, level + 1)
+    calendar = await calendar_for(session, policy.calendar)
+    ticket.next_escalation_at = sla_service.threshold(ticket, policy, level + 1, calendar)
     session.add(TicketEvent(ticket_id=ticket.id, kind="escalated", data={"level": level + 1, "action": action}))
     return notices
 

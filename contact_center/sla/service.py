@@ -7,16 +7,15 @@ the ticket and the deadlines move when it ends.
 from __future__ import annotations
 
 import datetime as dt
-import time
-from functools import lru_cache
 
 import msgspec
-from sqlalchemy import case, or_, select
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center.db.cache import PerDatabase
 from contact_center.models import Customer, SlaPolicy, Ticket
 from contact_center.sla.calendar import BusinessCalendar, OpenPause, Pause
-from contact_center.sla.holidays_tw import HOLIDAYS, taiwan_calendar
+from contact_center.sla.calendars import calendar_for
 
 OPEN_STATUSES = ("new", "open", "pending", "on_hold")
 
@@ -30,29 +29,24 @@ class Sla(msgspec.Struct):
     paused: bool
 
 
-@lru_cache(maxsize=4)
-def calendar_named(name: str) -> BusinessCalendar:
-    if name == "24x7":
-        return BusinessCalendar(weekly=dict.fromkeys(range(7), ((dt.time(0), dt.time(0)),)))
-    return taiwan_calendar(years=tuple(sorted(HOLIDAYS)))
+_policies: PerDatabase[SlaPolicy | None] = PerDatabase()  # (priority, tier) → policy
 
 
-POLICY_CACHE_SECONDS = 10.0
-_policies: dict[tuple[str, str, str], tuple[float, SlaPolicy | None]] = {}  # (database, priority, tier)
+def forget_policies() -> None:
+    """After a policy changed: this process decides with the new table at once."""
+    _policies.forget()
 
 
 async def policy_for(session: AsyncSession, priority: str, tier: str) -> SlaPolicy | None:
     """The most specific policy: priority and tier, then priority, then tier, then the default.
     Remembered for a few seconds: every new ticket asks, policies rarely change."""
-    key = (repr(session.get_bind().engine.url), priority, tier)
-    cached = _policies.get(key)
-    if cached is not None and cached[0] > time.monotonic():
-        return cached[1]
+    found, cached = _policies.get(session, (priority, tier))
+    if found:
+        return cached
     policy = await _policy_for(session, priority, tier)
     if policy is not None:
         session.expunge(policy)  # kept beyond this session: a detached, read-only copy
-    _policies[key] = (time.monotonic() + POLICY_CACHE_SECONDS, policy)
-    return policy
+    return _policies.put(session, policy, (priority, tier))
 
 
 async def _policy_for(session: AsyncSession, priority: str, tier: str) -> SlaPolicy | None:
@@ -86,10 +80,10 @@ async def apply(session: AsyncSession, ticket: Ticket) -> None:
     if policy is None:
         ticket.first_response_due = ticket.resolution_due = None
         return
-    calendar = calendar_named(policy.calendar)
+    calendar = await calendar_for(session, policy.calendar)
     try:
         spans = pauses(ticket)
-        ticket.next_escalation_at = threshold(ticket, policy, ticket.escalation_level)
+        ticket.next_escalation_at = threshold(ticket, policy, ticket.escalation_level, calendar)
         response = calendar.add(ticket.created_at, dt.timedelta(minutes=policy.first_response_minutes))
         resolution = calendar.add(ticket.created_at, dt.timedelta(minutes=policy.resolution_minutes), spans)
         # Stored and shown in UTC, like every other time of the API.
@@ -99,13 +93,13 @@ async def apply(session: AsyncSession, ticket: Ticket) -> None:
         return
 
 
-def threshold(ticket: Ticket, policy: SlaPolicy, level: int) -> dt.datetime | None:
+def threshold(ticket: Ticket, policy: SlaPolicy, level: int, calendar: BusinessCalendar) -> dt.datetime | None:
     """When escalation `level` is due: its share (`at`) of the resolution target, in business time."""
     if level >= len(policy.levels) or ticket.status not in OPEN_STATUSES:
         return None
     share = float(policy.levels[level]["at"])
     target = dt.timedelta(minutes=policy.resolution_minutes * share)
-    return calendar_named(policy.calendar).add(ticket.created_at, target, pauses(ticket)).astimezone(dt.UTC)
+    return calendar.add(ticket.created_at, target, pauses(ticket)).astimezone(dt.UTC)
 
 
 def pause(ticket: Ticket, now: dt.datetime) -> None:
@@ -120,6 +114,27 @@ async def resume(session: AsyncSession, ticket: Ticket, now: dt.datetime) -> Non
     if spans and spans[-1][1] is None:
         _store(ticket, [*spans[:-1], (spans[-1][0], now)])
         await apply(session, ticket)
+
+
+def breached_condition(now: dt.datetime) -> ColumnElement[bool]:
+    """`view(...).breached` as SQL, for listing breached tickets. A pending ticket's clock is stopped
+    (its open pause), so only deadlines it already missed count for it."""
+    running = Ticket.status.in_(("new", "open", "on_hold"))
+    done_at = func.coalesce(Ticket.resolved_at, Ticket.closed_at)
+    late_response = and_(
+        Ticket.first_response_due.is_not(None),
+        or_(
+            Ticket.first_response_at > Ticket.first_response_due,
+            and_(Ticket.first_response_at.is_(None), running, Ticket.first_response_due < now),
+        ),
+    )
+    late_resolution = and_(
+        Ticket.resolution_due.is_not(None),
+        or_(done_at > Ticket.resolution_due, and_(done_at.is_(None), running, Ticket.resolution_due < now)),
+    )
+    # NULL (a comparison with a missing time) must read as "not late", also under NOT.
+    late: ColumnElement[bool] = func.coalesce(or_(late_response, late_resolution), false())
+    return late
 
 
 def view(ticket: Ticket, now: dt.datetime | None = None) -> Sla:

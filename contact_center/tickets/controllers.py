@@ -35,10 +35,11 @@ class TicketController(Controller):
         queue_id: int | None = None,
         external_id: str | None = None,
         open: bool | None = None,
+        breached: bool | None = None,
         limit: int = DEFAULT_LIMIT,
         offset: int = 0,
     ) -> Page[s.Ticket]:
-        """Lists tickets, newest first, with filters."""
+        """Lists tickets, newest first, with filters (`breached`: a service-level deadline is missed)."""
         filters = ticket_service.TicketFilters(
             status=status,
             kind=kind,
@@ -47,6 +48,7 @@ class TicketController(Controller):
             queue_id=queue_id,
             external_id=external_id,
             open=open,
+            breached=breached,
         )
         return await ticket_service.search(db_session, filters, limit, offset)
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contact_center.errors import Conflict, NotFound, ValidationFailed
 from contact_center.models import Customer, Queue, Ticket, TicketEvent, TicketLink, TicketMessage, User
 from contact_center.pagination import Page, check_window
+from contact_center.routing import rules as routing_rules
 from contact_center.sla import service as sla_service
 from contact_center.tickets import repository
 from contact_center.tickets import schemas as s
@@ -67,7 +68,8 @@ async def get(session: AsyncSession, ticket_id: int, *, for_update: bool = False
 
 
 async def create(session: AsyncSession, data: s.TicketCreate, actor_id: int | None) -> Ticket:
-    """Opens a ticket; its first history entry says who opened it."""
+    """Opens a ticket; its first history entry says who opened it. One without a queue or an owner
+    goes to the queue the routing rule table picks; the deadlines come from its SLA policy."""
     values = msgspec.structs.asdict(data)
     _check_fields(values)
     await _check_references(session, None, values)
@@ -75,10 +77,16 @@ async def create(session: AsyncSession, data: s.TicketCreate, actor_id: int | No
         raise Conflict(f"a ticket with external_id {data.external_id!r} exists")
     ticket = Ticket(**{**values, "subject": data.subject.strip(), "status": "new", "extra": {}, "sla_pauses": [],
                        "created_at": dt.datetime.now(dt.UTC), "escalation_level": 0})  # fmt: skip
+    ticket.events.append(TicketEvent(kind="created", actor_id=actor_id,
+                                     data={"ticket_kind": ticket.kind, "priority": ticket.priority}))  # fmt: skip
+    if ticket.queue_id is None and ticket.assignee_id is None:
+        ticket.queue_id = await routing_rules.queue_for(session, ticket)
+        if ticket.queue_id is not None:
+            ticket.events.append(TicketEvent(kind="changed", actor_id=actor_id, data={
+                "field": "queue_id", "before": None, "after": ticket.queue_id, "note": "routing rule"}))  # fmt: skip
     await sla_service.apply(session, ticket)  # before the INSERT: one statement writes the deadlines too
     session.add(ticket)
-    await session.flush()
-    _record(session, ticket, "created", actor_id, ticket_kind=ticket.kind, priority=ticket.priority)
+    await session.flush()  # the ticket, then its history entries: one flush
     return ticket
 
 
@@ -151,6 +159,7 @@ class TicketFilters(msgspec.Struct):
     queue_id: int | None = None
     external_id: str | None = None
     open: bool | None = None
+    breached: bool | None = None
 
 
 def _conditions(f: TicketFilters) -> list[ColumnElement[bool]]:
@@ -161,6 +170,9 @@ def _conditions(f: TicketFilters) -> list[ColumnElement[bool]]:
             conditions.append(getattr(Ticket, field) == value)
     if f.open is not None:
         conditions.append(Ticket.status.in_(OPEN_STATUSES) if f.open else Ticket.status.not_in(OPEN_STATUSES))
+    if f.breached is not None:
+        late = sla_service.breached_condition(dt.datetime.now(dt.UTC))
+        conditions.append(late if f.breached else ~late)
     return conditions
 
 
