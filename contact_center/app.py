@@ -34,6 +34,7 @@ from contact_center.customers.controllers import CustomerController
 from contact_center.db.session import create_engine, create_session_factory
 from contact_center.health import health
 from contact_center.interactions.controllers import InteractionController
+from contact_center.portal.controllers import csat_link, portal_api
 from contact_center.routing.controllers import (
     AgentRoutingController,
     AssignController,
@@ -113,6 +114,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RoutingRuleController,
             SlaPolicyController,
             CalendarController,
+            portal_api,
+            csat_link,
             TaskController,
             wallboard,
             supervisor_socket,

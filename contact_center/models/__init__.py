@@ -7,6 +7,7 @@ from contact_center.models.business_calendar import BusinessCalendarRow
 from contact_center.models.call import Call, CallEvent
 from contact_center.models.customer import Customer, CustomerPhone
 from contact_center.models.interaction import Interaction
+from contact_center.models.kb import KbArticle, KbFeedback, KbRevision, KbSynonymGroup
 from contact_center.models.purchase import Purchase
 from contact_center.models.queue import Queue
 from contact_center.models.routing_rule import RoutingRule
@@ -28,6 +29,10 @@ __all__ = [
     "Customer",
     "CustomerPhone",
     "Interaction",
+    "KbArticle",
+    "KbFeedback",
+    "KbRevision",
+    "KbSynonymGroup",
     "Purchase",
     "Queue",
     "Role",

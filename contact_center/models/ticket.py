@@ -31,6 +31,9 @@ class Ticket(IdMixin, Base):
     priority: Mapped[str] = mapped_column(String(16), default="normal")
     channel: Mapped[str | None] = mapped_column(String(32))
     category: Mapped[str | None] = mapped_column(String(100))
+    # The classifier's proposal when the ticket was opened: which model version, how sure.
+    category_model: Mapped[str | None] = mapped_column(String(64))
+    category_confidence: Mapped[float | None]
     subject: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

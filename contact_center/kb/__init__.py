@@ -1,0 +1,1 @@
+"""The knowledge base in the app: articles and their history, feedback, synonyms, the search index."""
