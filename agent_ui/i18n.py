@@ -24,13 +24,20 @@ _current: ContextVar[str] = ContextVar("locale", default=DEFAULT_LOCALE)
 
 @lru_cache(maxsize=len(LOCALES))
 def translations(locale: str) -> Translations:
-    path = _DIRECTORY / locale.replace("-", "_") / "LC_MESSAGES" / "messages.po"
-    with path.open("rb") as po:
-        catalog = read_po(po, locale=locale.replace("-", "_"))
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(buffer)
+    """Every `.po` file of the locale (messages.po, portal.po, ...) as one catalog: one file per area
+    of the product keeps them short and lets people edit different areas at once."""
+    merged: Translations | None = None
+    for path in sorted((_DIRECTORY / locale.replace("-", "_") / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as po:
+            catalog = read_po(po, locale=locale.replace("-", "_"))
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        part = Translations(buffer)
+        merged = part if merged is None else merged.merge(part)
+    if merged is None:
+        raise FileNotFoundError(f"no translations for {locale}")
+    return merged
 
 
 def set_locale(locale: str) -> None:
