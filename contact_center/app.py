@@ -34,6 +34,8 @@ from contact_center.customers.controllers import CustomerController
 from contact_center.db.session import create_engine, create_session_factory
 from contact_center.health import health
 from contact_center.interactions.controllers import InteractionController
+from contact_center.kb.controllers import KbController
+from contact_center.kb.search import KbSearch
 from contact_center.portal.controllers import csat_link, portal_api
 from contact_center.routing.controllers import (
     AgentRoutingController,
@@ -115,6 +117,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SlaPolicyController,
             CalendarController,
             portal_api,
+            KbController,
             csat_link,
             TaskController,
             wallboard,
@@ -169,5 +172,6 @@ def _state(
             "token_cache": TokenCache(),
             "call_desk": CallDesk(session_factory, channels, reads=reads, on_change=feed.changed),
             "wallboard": feed,
+            "kb_search": KbSearch(),
         }
     )

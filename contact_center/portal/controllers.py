@@ -17,6 +17,7 @@ from contact_center.auth.guards import DESK, current_user, public, requires
 from contact_center.auth.middleware import SESSION_USER_KEY
 from contact_center.auth.schemas import CurrentUser
 from contact_center.errors import NotAuthenticated
+from contact_center.kb.controllers import PortalKbController
 from contact_center.models import Role
 from contact_center.portal import service as portal
 from contact_center.settings import Settings
@@ -116,4 +117,6 @@ async def csat_link(request: Request[Any, Any, Any], db_session: AsyncSession, t
     return CsatLink(ticket_id=ticket_id, url=f"{settings.app_url.rstrip('/')}/portal/csat/{token}")
 
 
-portal_api = Router(path="/", route_handlers=[PortalController], middleware=[PORTAL_RATE.middleware])
+portal_api = Router(
+    path="/", route_handlers=[PortalController, PortalKbController], middleware=[PORTAL_RATE.middleware]
+)
