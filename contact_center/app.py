@@ -23,6 +23,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_ui import pages
+from agent_ui.portal_pages import PORTAL_ROUTES
 from contact_center import jobs
 from contact_center.auth.controllers import AuthController
 from contact_center.auth.guards import public
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cti_socket,
             agent_socket,
             *pages.ROUTES,
+            *PORTAL_ROUTES,
         ],
         plugins=[SQLAlchemyPlugin(config=db_config), channels],
         middleware=[session_middleware(session_config), DefineMiddleware(AuthMiddleware)],

@@ -13,7 +13,6 @@ from pathlib import Path
 from contact_center.settings import get_settings
 
 LATER = {
-    "kb": "the knowledge base arrives with issue #5",
     "nlp": "the classifier arrives with issue #5",
 }
 
@@ -58,7 +57,14 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--user", required=True)
     create.add_argument("--label", default="")
     kb = sub.add_parser("kb", help="knowledge base")
-    kb.add_argument("rest", nargs=argparse.REMAINDER)
+    kb_sub = kb.add_subparsers(dest="action", required=True)
+    kb_import = kb_sub.add_parser("import", help="upsert articles from JSON Lines (external_id, title, body, ...)")
+    kb_import.add_argument("files", nargs="+", type=Path)
+    kb_suggest = kb_sub.add_parser("suggest", help="print the articles suggested for a text")
+    kb_suggest.add_argument("text")
+    kb_suggest.add_argument("--limit", type=int, default=5)
+    kb_suggest.add_argument("--product", help="a product model, e.g. RAC-22")
+    kb_suggest.add_argument("--public", action="store_true", help="only what customers may see")
     nlp = sub.add_parser("nlp", help="text classifier")
     nlp.add_argument("rest", nargs=argparse.REMAINDER)
     return parser

@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import datetime as dt
 import gc
+import html
+import re
 import secrets
 import sys
 from pathlib import Path
@@ -33,7 +35,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         upgrade(settings.database.url)
         print(f"database at head ({settings.database.backend})")
         return 0
-    if args.command in ("import", "seed") and settings.database.backend == "sqlite":
+    if args.command in ("import", "seed", "kb") and settings.database.backend == "sqlite":
         # The embedded database is ours to create; PostgreSQL is migrated by `db upgrade`.
         upgrade(settings.database.url)
     if args.command == "import":
@@ -41,6 +43,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 1 if any(r.skipped for r in reports) else 0
     if args.command == "seed":
         return seed(settings, args)
+    if args.command == "kb" and args.action == "import":
+        return asyncio.run(kb_import(settings, args.files))
+    if args.command == "kb" and args.action == "suggest":
+        return asyncio.run(kb_suggest(settings, args.text, args.limit, args.product, args.public))
     if args.command == "users":
         return asyncio.run(_add_user(settings, args))
     if args.command == "token":
@@ -108,6 +114,53 @@ async def import_files(settings: Settings, files: list[Path], kind: str | None =
     if printed > MAX_PRINTED_MESSAGES:
         print(f"... and {printed - MAX_PRINTED_MESSAGES} more messages not shown", file=sys.stderr)
     return reports
+
+
+async def kb_import(settings: Settings, files: list[Path]) -> int:
+    """Imports article files; exit 1 when a line was skipped (each reported as file:line:)."""
+    from contact_center.kb import articles
+
+    for path in files:
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+    engine = create_engine(settings.database)
+    skipped = 0
+    try:
+        for path in files:
+
+            def report_line(line: int, text: str, source: Path = path) -> None:
+                print(f"{source}:{line}: error: {text}", file=sys.stderr)
+
+            async with create_session_factory(engine)() as session, session.begin():
+                report = await articles.import_file(session, path, report_line)
+            print(report.summary())
+            skipped += report.skipped
+    finally:
+        await engine.dispose()
+    return 1 if skipped else 0
+
+
+async def kb_suggest(settings: Settings, text: str, limit: int, product: str | None, public_only: bool) -> int:
+    """Prints the ranking the agents' screen (or, with --public, the portal) would show."""
+    from contact_center.kb import search as kb_search
+
+    engine = create_engine(settings.database)
+    try:
+        async with create_session_factory(engine)() as session:
+            request = kb_search.SuggestRequest(text=text, limit=limit, product=product)
+            result = await kb_search.suggest(kb_search.KbSearch(), session, request, include_internal=not public_only)
+    except DomainError as error:
+        raise CommandError(error.message) from error
+    finally:
+        await engine.dispose()
+    if not result.suggestions:
+        print("no article matches")
+        return 0
+    for rank, hit in enumerate(result.suggestions, start=1):
+        flags = "" if hit.public else "  [internal]"
+        snippet = re.sub(r"</?mark>", "*", html.unescape(hit.snippet))
+        print(f"{rank}. {hit.score:6.3f}  {hit.external_id}  {hit.title}{flags}\n      {snippet}")
+    return 0
 
 
 def seed(settings: Settings, args: argparse.Namespace) -> int:

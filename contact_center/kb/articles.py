@@ -272,7 +272,13 @@ async def import_file(
             continue
         report.read += 1
         try:
-            data = _record(json.loads(line.decode("utf-8-sig")))
+            try:
+                obj = json.loads(line.decode("utf-8-sig"))
+            except UnicodeDecodeError:
+                raise ValueError("not UTF-8") from None
+            except json.JSONDecodeError as error:
+                raise ValueError(f"not valid JSON ({error.msg} at column {error.colno})") from None
+            data = _record(obj)
             values = _clean(data)
         except (ValueError, ValidationFailed) as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
             text = error.message if isinstance(error, ValidationFailed) else str(error)

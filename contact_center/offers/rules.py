@@ -419,9 +419,10 @@ def validate_offer(offer: Offer) -> list[str]:
         if not offer.reason_template.strip():
             errors.append("reason_template: must not be blank; leave it out instead")
         unknown = sorted(placeholders(offer.reason_template) - TEMPLATE_PLACEHOLDERS)
-        errors.extend(
-            f"reason_template: unknown placeholder {{{name}}}; use {', '.join(sorted(TEMPLATE_PLACEHOLDERS))}"
-            for name in unknown
-        )
+        if unknown:
+            errors.append(
+                f"reason_template: unknown placeholder {', '.join(f'{{{name}}}' for name in unknown)}; "
+                f"use {', '.join(sorted(TEMPLATE_PLACEHOLDERS))}"
+            )
     errors.extend(f"rules.{error}" for error in validate_rules(offer.rules))
     return errors
