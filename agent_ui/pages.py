@@ -48,6 +48,8 @@ JS_STRINGS = {
     "change_abandoned": "Caller hung up", "change_ended": "Ended", "ticket_subject": "Ticket subject",
     "kind": "Kind", "create_ticket": "Create ticket", "ticket_created": "Ticket created", "contacts": "Contacts",
     "reminder": "Follow-up due", "task_done": "Recorded", "sla_warning": "Deadline approaching:",
+    "no_suggestions": "No matching article yet: keep typing.", "helpful": "Helpful", "not_helpful": "Not helpful",
+    "thanks_feedback": "Thanks: later suggestions will use it.", "internal": "internal",
     **{word: word for word in ("inquiry", "repair", "complaint", "billing", "installation", "maintenance",
                                "cancellation", "new", "open", "pending", "on_hold", "resolved", "closed", "vip",
                                "gold", "standard", "basic", "in_warranty", "expiring", "expired", "unknown",

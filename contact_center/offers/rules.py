@@ -258,7 +258,8 @@ def _check_repairs(rules: OfferRules, asset: AssetFacts, today: dt.date, check: 
     start = dt.date.min if window is None else _shift_months(today, -window)
     dates = sorted(d for d in asset.repair_dates if start <= d <= today)
     check.repairs = len(dates)
-    if len(dates) < (1 if rules.min_repairs is None else rules.min_repairs):
+    minimum = 1 if rules.min_repairs is None else rules.min_repairs
+    if len(dates) < minimum:
         check.failed.append("min_repairs" if rules.min_repairs is not None else "repairs_within_months")
     elif dates:
         check.reasons.append(_repair_reason(dates, window))

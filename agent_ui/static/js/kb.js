@@ -1,0 +1,65 @@
+// Knowledge-base suggestions on agent pages: live while the agent types (debounced), from the
+// caller's context in the screen-pop, with "helpful / not helpful" votes that re-rank later searches.
+"use strict";
+window.KbSuggest = (function () {
+  const T = JSON.parse(document.getElementById("i18n").textContent);
+  const t = (key) => T[key] ?? key;
+  const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+
+  async function post(url, body) {
+    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(data.message || response.statusText);
+    return data;
+  }
+
+  // The snippet is HTML made by the server (escaped text, <mark> around matched words).
+  function render(panel, result) {
+    panel.dataset.query = result.query || "";
+    if (!result.suggestions.length) {
+      panel.innerHTML = `<p class="empty" data-testid="kb-empty">${esc(t("no_suggestions"))}</p>`;
+      return;
+    }
+    panel.innerHTML = `<ol class="kb-list">${result.suggestions.map((s) => `
+      <li data-testid="kb-suggestion" data-article="${s.id}" data-external-id="${esc(s.external_id)}">
+        <strong>${esc(s.title)}</strong>${s.public ? "" : ` <span class="tag">${esc(t("internal"))}</span>`}
+        <p class="snippet">${s.snippet}</p>
+        <span class="votes"><button type="button" data-vote="1" aria-label="${esc(t("helpful"))}">👍 ${esc(t("helpful"))}</button>
+        <button type="button" data-vote="0" aria-label="${esc(t("not_helpful"))}">👎 ${esc(t("not_helpful"))}</button></span>
+      </li>`).join("")}</ol>`;
+  }
+
+  async function load(panel, body) {
+    panel.setAttribute("aria-busy", "true");
+    try { render(panel, await post("/api/kb/suggest", { limit: 5, ...body })); }
+    catch (err) { panel.innerHTML = `<p class="error">${esc(err.message)}</p>`; }
+    finally { panel.removeAttribute("aria-busy"); }
+  }
+
+  // Suggestions follow the text of `fields` (inputs/textareas) as the agent types.
+  function live(panel, fields, extra) {
+    let timer = null;
+    let last = "";
+    const run = () => {
+      const text = fields.map((f) => f.value.trim()).filter(Boolean).join("\n");
+      if (text === last) return;
+      last = text;
+      if (!text) { panel.innerHTML = ""; return; }
+      load(panel, { text, ...(extra ? extra() : {}) });
+    };
+    fields.forEach((f) => f.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 300); }));
+  }
+
+  document.addEventListener("click", async (e) => {
+    const vote = e.target.closest("[data-vote]");
+    if (!vote) return;
+    const item = vote.closest("[data-article]");
+    const panel = vote.closest("[data-kb-panel]");
+    try {
+      await post(`/api/kb/articles/${item.dataset.article}/feedback`, { helpful: vote.dataset.vote === "1", query: panel ? panel.dataset.query || "" : "" });
+      item.querySelector(".votes").innerHTML = `<small class="ok" data-testid="kb-voted">${esc(t("thanks_feedback"))}</small>`;
+    } catch (err) { item.querySelector(".votes").insertAdjacentHTML("beforeend", `<small class="error">${esc(err.message)}</small>`); }
+  });
+
+  return { load, live };
+})();
