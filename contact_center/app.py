@@ -37,6 +37,7 @@ from contact_center.health import health
 from contact_center.interactions.controllers import InteractionController
 from contact_center.kb.controllers import KbController
 from contact_center.kb.search import KbSearch
+from contact_center.offers.controllers import OfferController
 from contact_center.portal.controllers import csat_link, portal_api
 from contact_center.routing.controllers import (
     AgentRoutingController,
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CalendarController,
             portal_api,
             KbController,
+            OfferController,
             csat_link,
             TaskController,
             wallboard,

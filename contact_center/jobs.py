@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 Publish = Callable[[str, bytes], Awaitable[None]]
 SWEEP_SECONDS = float(os.environ.get("SLA_SWEEP_SECONDS", "5"))  # escalation latency after a deadline ≤ 2×
 FOLLOWUPS_SECONDS = 600.0
+NIGHTLY_SECONDS = 6 * 3600.0  # in-process stand-in for the nightly crons: at start, then every 6 h
 
 
 async def run_sweep(sessions: async_sessionmaker[AsyncSession], publish: Publish) -> int:
@@ -42,24 +43,37 @@ async def run_followups(sessions: async_sessionmaker[AsyncSession]) -> int:
         return await proactive.create_followups(session, dt.datetime.now(dt.UTC))
 
 
-async def sweep_forever(
-    sessions: async_sessionmaker[AsyncSession], publish: Publish, every: float = SWEEP_SECONDS
-) -> None:
-    """The in-process scheduler: a sweep every `every` seconds until cancelled; a failed sweep is logged."""
+async def run_nightly(sessions: async_sessionmaker[AsyncSession]) -> int:
+    """Statistics recomputed once a day: which products customers own together (offers)."""
+    from contact_center.offers import service as offer_service
+
+    async with sessions() as session, session.begin():
+        return await offer_service.refresh_coownership(session)
+
+
+async def _periodic(name: str, seconds: float, job: Callable[[], Awaitable[Any]]) -> None:
+    """Runs `job` now and then every `seconds` until cancelled; a failure is logged and retried next time."""
     while True:
         try:
-            await run_sweep(sessions, publish)
-        except Exception:  # the next sweep tries again; the error is in the log
-            log.exception("escalation sweep failed")
-        await asyncio.sleep(every)
+            await job()
+        except Exception:  # the next run tries again; the error is in the log
+            log.exception("%s failed", name)
+        await asyncio.sleep(seconds)
 
 
 @contextlib.asynccontextmanager
 async def in_process(sessions: async_sessionmaker[AsyncSession], publish: Publish, every: float = SWEEP_SECONDS) -> Any:
-    task = asyncio.create_task(sweep_forever(sessions, publish, every))
+    """The in-process scheduler of the embedded mode: the arq worker's crons, as asyncio tasks."""
+    tasks = [
+        asyncio.create_task(_periodic("escalation sweep", every, lambda: run_sweep(sessions, publish))),
+        asyncio.create_task(_periodic("follow-ups", FOLLOWUPS_SECONDS, lambda: run_followups(sessions))),
+        asyncio.create_task(_periodic("nightly statistics", NIGHTLY_SECONDS, lambda: run_nightly(sessions))),
+    ]
     try:
-        yield task
+        yield tasks[0]
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -22,6 +22,10 @@ async def followups(ctx: dict[str, Any]) -> int:
     return await jobs.run_followups(ctx["sessions"])
 
 
+async def nightly(ctx: dict[str, Any]) -> int:
+    return await jobs.run_nightly(ctx["sessions"])
+
+
 async def startup(ctx: dict[str, Any]) -> None:
     settings = load_settings()
     if not settings.redis_url:
@@ -48,11 +52,12 @@ def redis_settings() -> RedisSettings:
 
 
 class WorkerSettings:
-    functions: ClassVar[list[Any]] = [escalation_sweep, followups]
+    functions: ClassVar[list[Any]] = [escalation_sweep, followups, nightly]
     # Every 5 s; `unique` keeps two workers from running the same cron tick (the sweep is idempotent anyway).
     cron_jobs: ClassVar[list[Any]] = [
         cron(escalation_sweep, second=set(range(0, 60, 5)), unique=True),
         cron(followups, minute={0, 30}, second=0, unique=True),
+        cron(nightly, hour={19}, minute={15}, second=0, unique=True),  # 03:15 in Taipei for a worker on UTC
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -8,6 +8,7 @@ from contact_center.models.call import Call, CallEvent
 from contact_center.models.customer import Customer, CustomerPhone
 from contact_center.models.interaction import Interaction
 from contact_center.models.kb import KbArticle, KbFeedback, KbRevision, KbSynonymGroup
+from contact_center.models.offer import Offer, OfferResponse, Snapshot
 from contact_center.models.purchase import Purchase
 from contact_center.models.queue import Queue
 from contact_center.models.routing_rule import RoutingRule
@@ -33,11 +34,14 @@ __all__ = [
     "KbFeedback",
     "KbRevision",
     "KbSynonymGroup",
+    "Offer",
+    "OfferResponse",
     "Purchase",
     "Queue",
     "Role",
     "RoutingRule",
     "SlaPolicy",
+    "Snapshot",
     "Task",
     "Ticket",
     "TicketEvent",
