@@ -50,6 +50,8 @@ JS_STRINGS = {
     "reminder": "Follow-up due", "task_done": "Recorded", "sla_warning": "Deadline approaching:",
     "no_suggestions": "No matching article yet: keep typing.", "helpful": "Helpful", "not_helpful": "Not helpful",
     "thanks_feedback": "Thanks: later suggestions will use it.", "internal": "internal",
+    "suggested_answers": "Suggested answers", "offers": "Offers", "no_offers": "No offer fits this customer now.",
+    "offer_accept": "Accepted", "offer_later": "Later", "offer_decline": "Declined", "offer_recorded": "Recorded",
     **{word: word for word in ("inquiry", "repair", "complaint", "billing", "installation", "maintenance",
                                "cancellation", "new", "open", "pending", "on_hold", "resolved", "closed", "vip",
                                "gold", "standard", "basic", "in_warranty", "expiring", "expired", "unknown",

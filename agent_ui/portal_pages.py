@@ -87,7 +87,7 @@ def _own(request: Request[Any, Any, Any]) -> int:
 def _portal_next(target: str | None) -> str:
     # Only portal paths: an open redirect would let a phishing link bounce through our sign-in, and a
     # customer has no business being sent to the staff pages.
-    if target and target.startswith("/portal") and "//" not in target and "\\" not in target:
+    if target and target.startswith("/portal") and target.isprintable() and "//" not in target and "\\" not in target:
         return target
     return "/portal"
 

@@ -3,6 +3,7 @@ votes are taken, the ticket is created; the customer's open tickets bring their 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -12,7 +13,7 @@ from contact_center.auth import service as auth_service
 from contact_center.customers import schemas
 from contact_center.customers import service as customer_service
 from contact_center.db.session import create_engine, create_session_factory
-from contact_center.models import KbArticle, KbFeedback, Ticket
+from contact_center.models import Asset, KbArticle, KbFeedback, Offer, OfferResponse, Ticket
 from contact_center.settings import DatabaseSettings
 from tests.builders import run_in_thread
 
@@ -46,9 +47,23 @@ async def _prepare(url: str) -> int:
                                   public=True, status="published", helpful=0, not_helpful=0))  # fmt: skip
         session.add(Ticket(customer_id=customer.id, kind="repair", subject="熱水器一直點不著", description="",
                            status="open", extra={}, sla_pauses=[], escalation_level=0))  # fmt: skip
+        warranty_end = dt.date.today() + dt.timedelta(days=12)
+        session.add(Asset(customer_id=customer.id, product_model="RAC-22", warranty_until=warranty_end, extra={}))
+        session.add(Offer(code="EXT-2Y", title="延長保固兩年", product_model="EXT-2Y", description="",
+                          rules={"owns": ["RAC"], "warranty_ends_within_days": 30}, active=True))  # fmt: skip
         customer_id = customer.id
     await engine.dispose()
     return customer_id
+
+
+async def _answers(url: str) -> list[str]:
+    from sqlalchemy import select
+
+    engine = create_engine(DatabaseSettings(url=url))
+    async with create_session_factory(engine)() as session:
+        answers = list((await session.execute(select(OfferResponse.response))).scalars())
+    await engine.dispose()
+    return answers
 
 
 async def _votes(url: str) -> list[bool]:
@@ -71,6 +86,14 @@ def test_suggestions_follow_what_the_agent_types(page: Page, live_server: str, d
 
     # The open ticket about the water heater brings its answer before anyone types.
     expect(page.get_by_test_id("kb-context").get_by_test_id("kb-suggestion").first).to_contain_text("熱水器點不著火")
+
+    # The offer that fits (warranty ending soon) shows with its reason; the customer's answer is recorded.
+    offer = page.get_by_test_id("offers").get_by_test_id("offer")
+    expect(offer).to_contain_text("延長保固兩年")
+    expect(offer).to_contain_text("12")
+    offer.get_by_role("button", name="接受").click()
+    expect(page.get_by_test_id("offer-answered")).to_be_visible()
+    assert run_in_thread(_answers(db_url)) == ["accept"]
 
     live = page.get_by_test_id("kb-live")
     page.get_by_test_id("ticket-subject").press_sequentially("冷氣一直漏水", delay=30)

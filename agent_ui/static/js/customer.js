@@ -12,6 +12,14 @@
   };
   KbSuggest.live(document.getElementById("kb-live"), [form.subject, form.description], product);
   KbSuggest.load(document.getElementById("kb-context"), { customer_id: customerId });
+  // What the customer says also makes offers relevant (cue words): refresh them when the agent pauses.
+  const offers = document.getElementById("offers");
+  Offers.load(offers, customerId, "");
+  let offerTimer = null;
+  form.description.addEventListener("input", () => {
+    clearTimeout(offerTimer);
+    offerTimer = setTimeout(() => Offers.load(offers, customerId, `${form.subject.value}\n${form.description.value}`), 600);
+  });
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();

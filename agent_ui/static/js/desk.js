@@ -92,6 +92,14 @@
       <form id="ticket-from-call" class="inline-form"><input name="subject" required placeholder="${esc(t("ticket_subject"))}" aria-label="${esc(t("ticket_subject"))}">
         <select name="kind" aria-label="${esc(t("kind"))}">${["inquiry", "repair", "complaint", "billing", "installation", "maintenance", "cancellation"].map((k) => `<option value="${k}">${esc(t(k))}</option>`).join("")}</select>
         <button class="primary" type="submit">${esc(t("create_ticket"))}</button></form>`;
+    if (pop.match === "single" && pop.complete) {
+      // The pop's assist slots: answers for the caller's open tickets and the offers that fit them.
+      popBox.insertAdjacentHTML("beforeend", `<div class="grid2 pop-assist"><div><h3>${esc(t("suggested_answers"))}</h3>
+        <div data-kb-panel data-testid="pop-kb"></div></div><div><h3>${esc(t("offers"))}</h3>
+        <div data-offers-panel data-testid="pop-offers"></div></div></div>`);
+      KbSuggest.load(popBox.querySelector("[data-testid=pop-kb]"), { customer_id: pop.history.customer.id, limit: 3 });
+      Offers.load(popBox.querySelector("[data-testid=pop-offers]"), pop.history.customer.id, "");
+    }
     popBox.hidden = false;
     popBox.dataset.callId = call.call_id;
     popBox.dataset.complete = pop.complete ? "1" : "0";

@@ -48,7 +48,7 @@
   }
 
   // The server's snippet is the one HTML we insert as is: it escapes the text and adds only <mark>.
-  const articleItem = (a) => `<li><a href="${esc(articleUrl(a.external_id))}">${esc(a.title)}</a>
+  const articleItem = (a, attrs = "") => `<li><a href="${esc(articleUrl(a.external_id))}"${attrs}>${esc(a.title)}</a>
     ${a.snippet ? `<p class="snippet">${a.snippet}</p>` : ""}</li>`;
 
   function articleSearch(form) {
@@ -63,7 +63,7 @@
         const found = await api("GET", `/api/portal/articles?limit=10&q=${encodeURIComponent(q)}`);
         if (mine !== shown) return;
         box.innerHTML = found.suggestions.length
-          ? `<ul class="article-list">${found.suggestions.map(articleItem).join("")}</ul>`
+          ? `<ul class="article-list">${found.suggestions.map((a) => articleItem(a)).join("")}</ul>`
           : `<p class="empty">${esc(t("no_articles"))}</p>`;
       } catch (err) {
         if (mine === shown) box.innerHTML = `<p class="error" role="alert">${esc(err.message)}</p>`;
@@ -124,7 +124,7 @@
         const found = await api("POST", "/api/portal/suggest", body);
         if (mine !== asked) return;  // an older answer arriving late must not replace a newer one
         box.innerHTML = `<h2>${esc(t("suggest_title"))}</h2><ul class="article-list">${found.suggestions.map((a) =>
-          articleItem(a).replace("<a ", '<a target="_blank" rel="noopener" ')).join("")}</ul>`;
+          articleItem(a, ' target="_blank" rel="noopener"')).join("")}</ul>`;  // a new tab keeps what they typed
         box.hidden = found.suggestions.length === 0;
       } catch (_) {
         if (mine === asked) box.hidden = true;  // suggestions are a help, never in the way of the ticket
