@@ -37,6 +37,8 @@ from contact_center.health import health
 from contact_center.interactions.controllers import InteractionController
 from contact_center.kb.controllers import KbController
 from contact_center.kb.search import KbSearch
+from contact_center.nlp.controllers import NlpController
+from contact_center.nlp.service import ClassifierHolder
 from contact_center.offers.controllers import OfferController
 from contact_center.portal.controllers import csat_link, portal_api
 from contact_center.routing.controllers import (
@@ -98,7 +100,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     channels.publish(data, channel)
                     feed.changed()
 
-                async with jobs.in_process(session_factory, publish):
+                async with jobs.in_process(
+                    session_factory, publish, models_dir=settings.var_dir / "models" / "classifier"
+                ):
                     yield
         await engine.dispose()
 
@@ -121,6 +125,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             portal_api,
             KbController,
             OfferController,
+            NlpController,
             csat_link,
             TaskController,
             wallboard,
@@ -177,5 +182,6 @@ def _state(
             "call_desk": CallDesk(session_factory, channels, reads=reads, on_change=feed.changed),
             "wallboard": feed,
             "kb_search": KbSearch(),
+            "classifier": ClassifierHolder(),
         }
     )

@@ -12,9 +12,7 @@ from pathlib import Path
 
 from contact_center.settings import get_settings
 
-LATER = {
-    "nlp": "the classifier arrives with issue #5",
-}
+LATER: dict[str, str] = {}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -65,8 +63,14 @@ def _parser() -> argparse.ArgumentParser:
     kb_suggest.add_argument("--limit", type=int, default=5)
     kb_suggest.add_argument("--product", help="a product model, e.g. RAC-22")
     kb_suggest.add_argument("--public", action="store_true", help="only what customers may see")
-    nlp = sub.add_parser("nlp", help="text classifier")
-    nlp.add_argument("rest", nargs=argparse.REMAINDER)
+    nlp = sub.add_parser("nlp", help="the ticket classifier")
+    nlp_sub = nlp.add_subparsers(dest="action", required=True)
+    nlp_train = nlp_sub.add_parser("train", help="train on the tickets' categories, report, make it the active model")
+    nlp_train.add_argument("--seed", type=int, default=0, help="same data and seed: the same model")
+    nlp_train.add_argument("--holdout", type=float, default=0.2, help="share of each category kept for evaluation")
+    nlp_train.add_argument("--limit", type=int, default=200_000, help="newest tickets to learn from")
+    nlp_classify = nlp_sub.add_parser("classify", help="print the active model's proposal for a text")
+    nlp_classify.add_argument("text")
     return parser
 
 

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         upgrade(settings.database.url)
         print(f"database at head ({settings.database.backend})")
         return 0
-    if args.command in ("import", "seed", "kb") and settings.database.backend == "sqlite":
+    if args.command in ("import", "seed", "kb", "nlp") and settings.database.backend == "sqlite":
         # The embedded database is ours to create; PostgreSQL is migrated by `db upgrade`.
         upgrade(settings.database.url)
     if args.command == "import":
@@ -43,6 +43,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 1 if any(r.skipped for r in reports) else 0
     if args.command == "seed":
         return seed(settings, args)
+    if args.command == "nlp" and args.action == "train":
+        return asyncio.run(nlp_train(settings, args.seed, args.holdout, args.limit))
+    if args.command == "nlp" and args.action == "classify":
+        return asyncio.run(nlp_classify(settings, args.text))
     if args.command == "kb" and args.action == "import":
         return asyncio.run(kb_import(settings, args.files))
     if args.command == "kb" and args.action == "suggest":
@@ -114,6 +118,45 @@ async def import_files(settings: Settings, files: list[Path], kind: str | None =
     if printed > MAX_PRINTED_MESSAGES:
         print(f"... and {printed - MAX_PRINTED_MESSAGES} more messages not shown", file=sys.stderr)
     return reports
+
+
+async def nlp_train(settings: Settings, seed: int, holdout: float, limit: int) -> int:
+    """Trains, prints the held-out figures, and makes the model the one every process uses."""
+    from contact_center.nlp import service as nlp_service
+
+    if not 0 <= holdout < 1:
+        raise CommandError("--holdout must be at least 0 and below 1")
+    engine = create_engine(settings.database)
+    try:
+        async with create_session_factory(engine)() as session, session.begin():
+            print("training on the tickets' categories (minutes for tens of thousands of tickets) ...", flush=True)
+            result = await nlp_service.train_and_activate(session, settings.var_dir / "models" / "classifier",
+                                                          seed=seed, holdout=holdout, limit=limit)  # fmt: skip
+    except DomainError as error:
+        raise CommandError(error.message) from error
+    finally:
+        await engine.dispose()
+    print("\n".join(nlp_service.report(result)))
+    print(f"active model: {result.classifier.version}")
+    return 0
+
+
+async def nlp_classify(settings: Settings, text: str) -> int:
+    from contact_center.nlp import service as nlp_service
+
+    engine = create_engine(settings.database)
+    try:
+        async with create_session_factory(engine)() as session:
+            out = await nlp_service.classify(nlp_service.ClassifierHolder(), session, text)
+    except DomainError as error:
+        raise CommandError(error.message) from error
+    finally:
+        await engine.dispose()
+    verdict = out.category or "unsure"
+    alternatives = ", ".join(f"{a.category} {a.confidence:.2f}" for a in out.alternatives)
+    print(f"{verdict} (confidence {out.confidence:.2f}; urgency {out.urgency}; model {out.model_version})")
+    print(f"  alternatives: {alternatives}")
+    return 0
 
 
 async def kb_import(settings: Settings, files: list[Path]) -> int:

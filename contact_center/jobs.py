@@ -9,6 +9,7 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -23,6 +24,7 @@ Publish = Callable[[str, bytes], Awaitable[None]]
 SWEEP_SECONDS = float(os.environ.get("SLA_SWEEP_SECONDS", "5"))  # escalation latency after a deadline ≤ 2×
 FOLLOWUPS_SECONDS = 600.0
 NIGHTLY_SECONDS = 6 * 3600.0  # in-process stand-in for the nightly crons: at start, then every 6 h
+RETRAIN_SECONDS = 7 * 24 * 3600.0
 
 
 async def run_sweep(sessions: async_sessionmaker[AsyncSession], publish: Publish) -> int:
@@ -41,6 +43,18 @@ async def run_followups(sessions: async_sessionmaker[AsyncSession]) -> int:
     """Creates the proactive call-backs of the day (each once)."""
     async with sessions() as session, session.begin():
         return await proactive.create_followups(session, dt.datetime.now(dt.UTC))
+
+
+async def run_retrain(sessions: async_sessionmaker[AsyncSession], models_dir: Path) -> str | None:
+    """Retrains the classifier on the tickets as agents categorised them (weekly); None without data."""
+    from contact_center.errors import ValidationFailed
+    from contact_center.nlp import service as nlp_service
+
+    async with sessions() as session, session.begin():
+        try:
+            return (await nlp_service.train_and_activate(session, models_dir)).classifier.version
+        except ValidationFailed:  # fewer than two categories yet: nothing to learn
+            return None
 
 
 async def run_nightly(sessions: async_sessionmaker[AsyncSession]) -> int:
@@ -62,13 +76,21 @@ async def _periodic(name: str, seconds: float, job: Callable[[], Awaitable[Any]]
 
 
 @contextlib.asynccontextmanager
-async def in_process(sessions: async_sessionmaker[AsyncSession], publish: Publish, every: float = SWEEP_SECONDS) -> Any:
+async def in_process(
+    sessions: async_sessionmaker[AsyncSession],
+    publish: Publish,
+    every: float = SWEEP_SECONDS,
+    models_dir: Path | None = None,
+) -> Any:
     """The in-process scheduler of the embedded mode: the arq worker's crons, as asyncio tasks."""
     tasks = [
         asyncio.create_task(_periodic("escalation sweep", every, lambda: run_sweep(sessions, publish))),
         asyncio.create_task(_periodic("follow-ups", FOLLOWUPS_SECONDS, lambda: run_followups(sessions))),
         asyncio.create_task(_periodic("nightly statistics", NIGHTLY_SECONDS, lambda: run_nightly(sessions))),
     ]
+    if models_dir is not None:  # the classifier: trained at start (the demo's first model), then weekly
+        tasks.append(asyncio.create_task(_periodic("classifier training", RETRAIN_SECONDS,
+                                                   lambda: run_retrain(sessions, models_dir))))  # fmt: skip
     try:
         yield tasks[0]
     finally:

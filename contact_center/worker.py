@@ -26,6 +26,10 @@ async def nightly(ctx: dict[str, Any]) -> int:
     return await jobs.run_nightly(ctx["sessions"])
 
 
+async def retrain(ctx: dict[str, Any]) -> str | None:
+    return await jobs.run_retrain(ctx["sessions"], load_settings().var_dir / "models" / "classifier")
+
+
 async def startup(ctx: dict[str, Any]) -> None:
     settings = load_settings()
     if not settings.redis_url:
@@ -52,12 +56,13 @@ def redis_settings() -> RedisSettings:
 
 
 class WorkerSettings:
-    functions: ClassVar[list[Any]] = [escalation_sweep, followups, nightly]
+    functions: ClassVar[list[Any]] = [escalation_sweep, followups, nightly, retrain]
     # Every 5 s; `unique` keeps two workers from running the same cron tick (the sweep is idempotent anyway).
     cron_jobs: ClassVar[list[Any]] = [
         cron(escalation_sweep, second=set(range(0, 60, 5)), unique=True),
         cron(followups, minute={0, 30}, second=0, unique=True),
         cron(nightly, hour={19}, minute={15}, second=0, unique=True),  # 03:15 in Taipei for a worker on UTC
+        cron(retrain, weekday={5}, hour={18}, minute={0}, second=0, unique=True, timeout=3600),  # Sun 02:00 Taipei
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -8,6 +8,7 @@ from contact_center.models.call import Call, CallEvent
 from contact_center.models.customer import Customer, CustomerPhone
 from contact_center.models.interaction import Interaction
 from contact_center.models.kb import KbArticle, KbFeedback, KbRevision, KbSynonymGroup
+from contact_center.models.nlp_model import NlpModel
 from contact_center.models.offer import Offer, OfferResponse, Snapshot
 from contact_center.models.purchase import Purchase
 from contact_center.models.queue import Queue
@@ -34,6 +35,7 @@ __all__ = [
     "KbFeedback",
     "KbRevision",
     "KbSynonymGroup",
+    "NlpModel",
     "Offer",
     "OfferResponse",
     "Purchase",

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center.auth.guards import DESK, STAFF, current_user, requires
 from contact_center.models import Role
+from contact_center.nlp.service import ClassifierHolder
 from contact_center.pagination import DEFAULT_LIMIT, Page
 from contact_center.routing import service as routing_service
 from contact_center.tickets import schemas as s
@@ -18,6 +19,19 @@ from contact_center.tickets import service as ticket_service
 def _actor(request: Request[Any, Any, Any]) -> int | None:
     user = current_user(request)
     return user.id if user else None
+
+
+async def _proposal(
+    request: Request[Any, Any, Any], session: AsyncSession, data: s.TicketCreate
+) -> ticket_service.CategoryProposal | None:
+    """The trained classifier's category for the ticket's text (None before a model is trained)."""
+    holder: ClassifierHolder = request.app.state.classifier
+    classifier = await holder.get(session)
+    if classifier is None:
+        return None
+    found = classifier.predict(f"{data.subject}\n{data.description}")
+    return ticket_service.CategoryProposal(None if found.unsure else found.category, found.confidence,
+                                           found.model_version)  # fmt: skip
 
 
 class TicketController(Controller):
@@ -57,7 +71,8 @@ class TicketController(Controller):
         self, request: Request[Any, Any, Any], db_session: AsyncSession, data: s.TicketCreate
     ) -> s.Ticket:
         """Opens a ticket; one in a queue is assigned by the queue's strategy (VIP customers first)."""
-        ticket = await ticket_service.create(db_session, data, _actor(request))
+        proposal = await _proposal(request, db_session, data) if data.category is None else None
+        ticket = await ticket_service.create(db_session, data, _actor(request), proposal)
         await routing_service.route(db_session, ticket, actor_id=_actor(request))
         return ticket_service.to_schema(ticket)
 

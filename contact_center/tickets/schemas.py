@@ -32,6 +32,8 @@ class Ticket(msgspec.Struct):
     queue_id: int | None = None
     channel: str | None = None
     category: str | None = None
+    category_model: str | None = None  # the classifier version that proposed the category, if one did
+    category_confidence: float | None = None
     first_response_at: dt.datetime | None = None
     resolved_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None

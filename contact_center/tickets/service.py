@@ -67,7 +67,17 @@ async def get(session: AsyncSession, ticket_id: int, *, for_update: bool = False
     return ticket
 
 
-async def create(session: AsyncSession, data: s.TicketCreate, actor_id: int | None) -> Ticket:
+class CategoryProposal(msgspec.Struct, frozen=True):
+    """What the classifier proposed for a new ticket's text: kept on the ticket with the model's version."""
+
+    category: str | None  # None: the model was unsure
+    confidence: float
+    model_version: str
+
+
+async def create(
+    session: AsyncSession, data: s.TicketCreate, actor_id: int | None, proposal: CategoryProposal | None = None
+) -> Ticket:
     """Opens a ticket; its first history entry says who opened it. One without a queue or an owner
     goes to the queue the routing rule table picks; the deadlines come from its SLA policy."""
     values = msgspec.structs.asdict(data)
@@ -79,6 +89,14 @@ async def create(session: AsyncSession, data: s.TicketCreate, actor_id: int | No
                        "created_at": dt.datetime.now(dt.UTC), "escalation_level": 0})  # fmt: skip
     ticket.events.append(TicketEvent(kind="created", actor_id=actor_id,
                                      data={"ticket_kind": ticket.kind, "priority": ticket.priority}))  # fmt: skip
+    if proposal is not None and ticket.category is None:
+        # The version is kept even when unsure: QA can see which model looked at the ticket.
+        ticket.category_model, ticket.category_confidence = proposal.model_version, proposal.confidence
+        if proposal.category is not None:
+            ticket.category = proposal.category
+            ticket.events.append(TicketEvent(kind="changed", actor_id=None, data={
+                "field": "category", "before": None, "after": proposal.category, "note": "classifier",
+                "model_version": proposal.model_version, "confidence": round(proposal.confidence, 4)}))  # fmt: skip
     if ticket.queue_id is None and ticket.assignee_id is None:
         ticket.queue_id = await routing_rules.queue_for(session, ticket)
         if ticket.queue_id is not None:

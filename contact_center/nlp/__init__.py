@@ -1,0 +1,1 @@
+"""The ticket classifier in the app: training on the company's own tickets, storing, loading, using."""
