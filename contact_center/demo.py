@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from pathlib import Path
 
+import msgspec
 from sqlalchemy import func, select
 
 from contact_center.auth import service as auth_service
@@ -12,7 +14,7 @@ from contact_center.commands import import_files
 from contact_center.db.migrate import upgrade
 from contact_center.db.session import create_engine, create_session_factory
 from contact_center.demo_calls import DemoTelephony
-from contact_center.models import AgentProfile, Customer, Queue, User
+from contact_center.models import AgentProfile, Customer, KbArticle, Offer, Queue, User
 from contact_center.settings import Settings
 
 DEMO_SKILLS = {
@@ -29,6 +31,46 @@ DEMO_USERS = (
     ("carol", "agent", "黃美玲 Carol", "1003"),
     ("quinn", "qa", "張家瑋 品管", None),
 )
+
+
+DEMO_DATA = Path(__file__).parent / "demo_data"
+DEMO_OFFERS = [
+    {"code": "AC-RENEW", "title": "冷氣以舊換新 舊機回收折 3,000", "product_model": "RAC-36NK",
+     "rules": {"owns": ["RAC", "WAC"], "min_repairs": 2, "repairs_within_months": 6},
+     "description": "同一台冷氣半年內報修兩次以上：建議換新機，舊機回收折抵。"},
+    {"code": "EXT-WARRANTY", "title": "延長保固 2 年", "product_model": "EXT-2Y",
+     "rules": {"warranty_ends_within_days": 30}, "description": "保固 30 天內到期的產品可加購延長保固。"},
+    {"code": "AC-OLD", "title": "老冷氣節能換機", "product_model": "RAC-28NK",
+     "rules": {"owns": ["RAC", "WAC"], "min_asset_age_years": 8, "cue_words": ["電費", "耗電", "很吵", "不冷"]},
+     "description": "機齡 8 年以上的冷氣：新一級能效機種每年可省電費。"},
+    {"code": "DH-ADD", "title": "除濕機 梅雨季優惠", "product_model": "DH-18T",
+     "rules": {"not_owns": ["DH"], "cue_words": ["潮濕", "發霉", "除濕", "濕氣"], "required_cue": True},
+     "description": "提到家裡潮濕、發霉時推薦；已有除濕機者不推薦。"},
+    {"code": "VIP-CLEAN", "title": "VIP 免費冷氣清洗一次", "product_model": "SVC-CLEAN",
+     "rules": {"tiers": ["vip"], "owns": ["RAC", "WAC", "CAC"]}, "description": "VIP 客戶專屬。"},
+]  # fmt: skip
+PORTAL_DEMO_USER = "mei"
+
+
+async def _prepare_assist(settings: Settings) -> None:
+    """The knowledge base, the offer catalogue and a portal account, on first start."""
+    from contact_center.kb import articles
+    from contact_center.offers import service as offer_service
+
+    engine = create_engine(settings.database)
+    async with create_session_factory(engine)() as session, session.begin():
+        if not (await session.execute(select(func.count()).select_from(KbArticle))).scalar_one():
+            report = await articles.import_file(session, DEMO_DATA / "kb_articles.jsonl")
+            print(f"knowledge base: {report.inserted} demo articles", flush=True)
+        if not (await session.execute(select(func.count()).select_from(Offer))).scalar_one():
+            for offer in DEMO_OFFERS:
+                await offer_service.create(session, msgspec.convert(offer, offer_service.OfferIn))
+        if not (await session.execute(select(User.id).where(User.username == PORTAL_DEMO_USER))).first():
+            customer = (await session.execute(select(Customer).order_by(Customer.id).limit(1))).scalar()
+            if customer is not None:
+                await auth_service.add_user(session, PORTAL_DEMO_USER, "customer", display_name=customer.name,
+                                            password=DEMO_PASSWORD, customer_id=customer.id)  # fmt: skip
+    await engine.dispose()
 
 
 async def _prepare(settings: Settings, customers: int) -> None:
@@ -54,6 +96,7 @@ async def _prepare(settings: Settings, customers: int) -> None:
         print(f"generating {customers} demo customers with their history ...", flush=True)
         files = write_jsonl(out, customers, seed=1, as_of=dt.date.today())
         await import_files(settings, list(files.values()))
+    await _prepare_assist(settings)
 
 
 def _banner(settings: Settings, port: int, ami_port: int, calls_every: float) -> str:
@@ -64,6 +107,9 @@ def _banner(settings: Settings, port: int, ami_port: int, calls_every: float) ->
             "",
             "Contact Center demo is running:",
             f"  agent desk     {base}/desk",
+            f"  wallboard      {base}/wallboard   (sophia, admin, quinn)",
+            f"  admin          {base}/admin/kb, {base}/admin/offers",
+            f"  customer portal {base}/portal   account: {PORTAL_DEMO_USER} (a demo customer)",
             f"  sign in        {base}/login   accounts: {accounts}; password {DEMO_PASSWORD}",
             f"  health         {base}/health",
             f"  API schema     {base}/schema/openapi.json",
