@@ -23,6 +23,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_ui import pages
+from agent_ui.admin_pages import ADMIN_ROUTES
 from agent_ui.portal_pages import PORTAL_ROUTES
 from contact_center import jobs
 from contact_center.auth.controllers import AuthController
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             agent_socket,
             *pages.ROUTES,
             *PORTAL_ROUTES,
+            *ADMIN_ROUTES,
         ],
         plugins=[SQLAlchemyPlugin(config=db_config), channels],
         middleware=[session_middleware(session_config), DefineMiddleware(AuthMiddleware)],

@@ -163,12 +163,14 @@ async def _catch_up(session: AsyncSession, state: _State, stamp: tuple[Any, ...]
 
 
 def _article_product(state: _State, product: str | None) -> str | None:
-    """The articles' product naming for a model: "RAC-22" finds articles about "RAC-22" or "RAC"."""
+    """The articles' product naming for a model: "RAC-22" finds articles about "RAC-22" or "RAC" (an
+    article's product is a model prefix). A model no article names filters nothing: general articles
+    and those of other naming still answer."""
     if not product:
         return None
     model = product.strip().upper()
     matches = [p for p in state.products if model.startswith(p.strip().upper())]
-    return max(matches, key=len) if matches else product
+    return max(matches, key=len) if matches else None
 
 
 async def customer_context(session: AsyncSession, customer_id: int) -> tuple[str, str | None]:
