@@ -179,7 +179,7 @@ async def search_list(
     limit: int,
     offset: int,
 ) -> Page[Article]:
-    """The admin list: newest edits first, filtered; `q` matches title, tags and external_id."""
+    """The admin list: newest edits first, filtered; `q` matches the title or the external_id."""
     check_window(limit, offset)
     conditions = []
     if status is not None:
