@@ -89,7 +89,7 @@ async def train_and_activate(
         existing = NlpModel(version=version, path=str(path))
         session.add(existing)
     existing.metrics, existing.active, existing.trained_at = (
-        result.summary().get("metrics", {}),
+        result.classifier.meta.get("metrics", {}),
         True,
         dt.datetime.now(dt.UTC),
     )
