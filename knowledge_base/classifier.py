@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import hashlib
 import itertools
 import json
@@ -47,13 +46,14 @@ from pathlib import Path
 from typing import Any, NamedTuple, cast
 
 import numpy as np
-import opencc
 import spacy
 from spacy.language import Language
 from spacy.pipeline import TextCategorizer
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import Adam, Optimizer, fix_random_seed
+
+from knowledge_base.normalize import converter
 
 URGENCY_LEVELS = ("low", "normal", "high", "urgent")
 NORMALISATION = "nfkc-lower-s2twp/1"  # stored with a model: its input must be normalised the same way
@@ -483,15 +483,10 @@ def _cjk_chars() -> Callable[[Language], CjkCharTokenizer]:
 registry.tokenizers.register("knowledge_base.cjk_chars.v1", func=_cjk_chars)
 
 
-@functools.cache
-def _converter() -> opencc.OpenCC:
-    return opencc.OpenCC("s2twp")
-
-
 def _normalise(text: str) -> str:
     """Full-width → half-width (NFKC), lower case, Simplified → Taiwan Traditional, whitespace collapsed."""
     text = unicodedata.normalize("NFKC", text).lower()
-    return " ".join(str(_converter().convert(text)).split())
+    return " ".join(str(converter().convert(text)).split())
 
 
 # --- urgency rules --------------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any, Final
+from typing import Final
 
 import msgspec
 
@@ -56,6 +56,7 @@ from contact_center.offers.reasons import (
     describe,
     placeholders,
 )
+from knowledge_base.normalize import converter
 
 __all__ = [
     "TIERS",
@@ -160,21 +161,13 @@ _WIDTH: Final = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x300
 _CJK: Final = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-@functools.cache
-def _converter() -> Any:
-    import opencc
-
-    # s2twp (Taiwan phrasing, 网络→網路) rather than s2t, and loaded once: building it reads dictionaries.
-    return opencc.OpenCC("s2twp")
-
-
 @functools.lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """Half-width, lower-case, Traditional Chinese with Taiwan phrasing; cached, as texts repeat per offer."""
     folded = text.translate(_WIDTH).lower()
     if _CJK.search(folded) is None:
         return folded
-    return str(_converter().convert(folded))
+    return str(converter().convert(folded))
 
 
 @functools.lru_cache(maxsize=4096)
