@@ -17,10 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -30,45 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import msgspec
 
+from bench._common import machine, percentiles, write_result
 from knowledge_base.index import Article, ArticleIndex
 from knowledge_base.normalize import to_traditional
-
-# bench/_common.py imports asyncpg, which has no type information: importing it would fail
-# `mypy --strict` on this script, and this benchmark needs no database. Same result format.
-RESULTS = Path(__file__).parent / "results"
-
-
-def machine() -> dict[str, Any]:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version()}
-
-
-def write_result(name: str, result: dict[str, Any]) -> Path:
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps(result, ensure_ascii=False, indent=2))
-    print(f"wrote {path}")
-    return path
-
-
-def percentiles(samples_ms: list[float]) -> dict[str, float]:
-    ordered = sorted(samples_ms)
-    cut = statistics.quantiles(ordered, n=100, method="inclusive")
-    return {
-        "n": len(ordered),
-        "p50_ms": round(cut[49], 3),
-        "p95_ms": round(cut[94], 3),
-        "p99_ms": round(cut[98], 3),
-        "max_ms": round(ordered[-1], 3),
-    }
-
 
 # (product code, zh names, en names, symptoms zh, symptoms en)
 _PRODUCTS: list[tuple[str, list[str], list[str], list[str], list[str]]] = [

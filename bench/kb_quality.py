@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import os
-import platform
 import sys
 import time
 from collections import defaultdict
@@ -28,32 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import msgspec
 
+from bench._common import machine, write_result
 from knowledge_base.index import Article, ArticleIndex
-
-# bench/_common.py imports asyncpg, which has no type information: importing it would fail
-# `mypy --strict` on this script, and this benchmark needs no database. Same result format.
-RESULTS = Path(__file__).parent / "results"
-
-
-def machine() -> dict[str, Any]:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version()}
-
-
-def write_result(name: str, result: dict[str, Any]) -> Path:
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps(result, ensure_ascii=False, indent=2))
-    print(f"wrote {path}")
-    return path
-
 
 DATA = Path(__file__).parent / "data" / "kb_eval"
 DEPTH = 10
