@@ -26,6 +26,7 @@ from agent_ui import pages
 from agent_ui.admin_pages import ADMIN_ROUTES
 from agent_ui.portal_pages import PORTAL_ROUTES
 from contact_center import jobs
+from contact_center.analytics.controllers import AnalyticsController
 from contact_center.auth.controllers import AuthController
 from contact_center.auth.guards import public
 from contact_center.auth.middleware import AuthMiddleware, TokenCache, session_middleware
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             KbController,
             OfferController,
             NlpController,
+            AnalyticsController,
             csat_link,
             TaskController,
             wallboard,

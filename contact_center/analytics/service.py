@@ -1,0 +1,108 @@
+"""Repair anomalies and complaint trends from the database: the statistics of `repairs` and `trends`
+over the tickets, computed in a worker thread and remembered for a few minutes per question."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contact_center.analytics.repairs import ModelFlag, RepairRecord, TechnicianFlag, scan
+from contact_center.analytics.trends import ComplaintRecord, ComplaintTrends, analyze
+from contact_center.db.cache import PerDatabase
+from contact_center.errors import ValidationFailed
+from contact_center.models import Asset, Ticket
+
+TAIPEI = dt.timezone(dt.timedelta(hours=8))
+HISTORY_YEARS = 3  # the window repair rates and seasons are learned from
+MAX_TREND_DAYS = 3 * 366
+
+
+class AssetAnomaly(msgspec.Struct):
+    asset_id: int
+    external_id: str | None
+    customer_id: int
+    product_model: str
+    age_years: float | None
+    repairs: int
+    expected: float
+    rate_ratio: float
+    other_tickets: int
+    p_value: float
+    p_adjusted: float
+    score: float
+
+
+class RepairAnomaliesOut(msgspec.Struct):
+    as_of: dt.date
+    assets: list[AssetAnomaly]
+    models: list[ModelFlag]
+    technicians: list[TechnicianFlag]
+
+
+_repairs: PerDatabase[RepairAnomaliesOut] = PerDatabase(seconds=600.0)
+_trends: PerDatabase[ComplaintTrends] = PerDatabase(seconds=600.0)
+
+
+def _local(at: dt.datetime) -> dt.date:
+    return at.astimezone(TAIPEI).date()
+
+
+async def repair_anomalies(session: AsyncSession, as_of: dt.date) -> RepairAnomaliesOut:
+    """Lemon units, batch-defect models and technicians with abnormal rework, as of a day."""
+    found, cached = _repairs.get(session, as_of)
+    if found and cached is not None:
+        return cached
+    since = dt.datetime.combine(as_of.replace(year=as_of.year - HISTORY_YEARS), dt.time(), TAIPEI)
+    until = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), TAIPEI)
+    rows = await session.execute(
+        select(Ticket.id, Ticket.asset_id, Asset.product_model, Ticket.kind, Ticket.created_at, Ticket.technician,
+               Asset.installed_on)
+        .join(Asset, Asset.id == Ticket.asset_id)
+        .where(Ticket.created_at >= since, Ticket.created_at < until)
+    )  # fmt: skip
+    records = [RepairRecord(i, a, m, k, _local(at), t, inst) for i, a, m, k, at, t, inst in rows.all()]
+    result = await asyncio.to_thread(scan, records, as_of)
+    flagged = [int(f.asset_id) for f in result.assets]
+    owners = {}
+    if flagged:
+        query = select(Asset.id, Asset.external_id, Asset.customer_id).where(Asset.id.in_(flagged))
+        owners = {i: (e, c) for i, e, c in (await session.execute(query)).all()}
+    assets = [
+        AssetAnomaly(asset_id=int(f.asset_id), external_id=owners[int(f.asset_id)][0],
+                     customer_id=owners[int(f.asset_id)][1], product_model=f.product_model, age_years=f.age_years,
+                     repairs=f.repairs, expected=round(f.expected, 3), rate_ratio=round(f.rate_ratio, 2),
+                     other_tickets=f.other_tickets, p_value=f.p_value, p_adjusted=f.p_adjusted,
+                     score=round(f.score, 3))
+        for f in result.assets
+        if int(f.asset_id) in owners
+    ]  # fmt: skip
+    out = RepairAnomaliesOut(as_of=as_of, assets=assets, models=result.models, technicians=result.technicians)
+    return _repairs.put(session, out, as_of)
+
+
+async def complaint_trends(session: AsyncSession, start: dt.date, end: dt.date) -> ComplaintTrends:
+    """Weekly complaint topics between two days, with emerging topics; earlier years of complaints are
+    read too, so a seasonal topic is recognised as such."""
+    if end < start:
+        raise ValidationFailed("`to` must not be before `from`")
+    if (end - start).days > MAX_TREND_DAYS:
+        raise ValidationFailed(f"at most {MAX_TREND_DAYS} days at a time")
+    found, cached = _trends.get(session, (start, end))
+    if found and cached is not None:
+        return cached
+    since = dt.datetime.combine(start.replace(year=start.year - 2), dt.time(), TAIPEI)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), TAIPEI)
+    rows = await session.execute(
+        select(Ticket.id, Ticket.created_at, Ticket.subject, Ticket.description, Ticket.category, Asset.product_model,
+               Ticket.channel)
+        .outerjoin(Asset, Asset.id == Ticket.asset_id)
+        .where(Ticket.kind == "complaint", Ticket.created_at >= since, Ticket.created_at < until)
+    )  # fmt: skip
+    records = [ComplaintRecord(i, _local(at), f"{subject} {description or ''}", category, model, channel)
+               for i, at, subject, description, category, model, channel in rows.all()]  # fmt: skip
+    result = await asyncio.to_thread(analyze, records, start, end)
+    return _trends.put(session, result, (start, end))

@@ -1,0 +1,97 @@
+"""QA analytics over the API: a lemon unit is flagged with its evidence, a busy but healthy customer's
+unit is not; complaint trends come as weekly series; bad ranges get a clear answer; QA-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from contact_center.models import Asset, Customer, Ticket
+from tests.builders import bearer, make_user
+
+TAIPEI = dt.timezone(dt.timedelta(hours=8))
+AS_OF = dt.date(2026, 11, 1)
+START = dt.date(2023, 11, 2)
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(10), TAIPEI)
+
+
+async def _fleet(sessions: async_sessionmaker[AsyncSession]) -> dict[str, int]:
+    """300 air-conditioners with 0-3 repairs in three years, a lemon with 12, and a unit whose owner
+    calls about bills every month (not a lemon)."""
+    span = (AS_OF - START).days
+    ids: dict[str, int] = {}
+    async with sessions() as s, s.begin():
+        customer = Customer(name="車隊", value_tier="standard", emails=[], important_dates=[], extra={})
+        s.add(customer)
+        await s.flush()
+        for u in range(302):
+            name = "LEMON" if u == 300 else "BUSY" if u == 301 else f"U{u:03d}"
+            asset = Asset(customer_id=customer.id, external_id=name, product_model="RAC-28NK",
+                          installed_on=dt.date(2020, 1, 1), extra={})  # fmt: skip
+            s.add(asset)
+            await s.flush()
+            ids[name] = asset.id
+            if name == "LEMON":
+                days = [START + dt.timedelta(days=90 * k + 5) for k in range(12)]
+                kinds = ["repair"] * 12
+            elif name == "BUSY":
+                days = [START + dt.timedelta(days=30 * k + 3) for k in range(30)]
+                kinds = ["billing"] * 30
+            else:
+                count = (0, 0, 1, 1, 1, 2, 2, 3)[u % 8]
+                days = [START + dt.timedelta(days=(u * 53 + j * (span // max(count, 1))) % span) for j in range(count)]
+                kinds = ["repair"] * count
+            for day, kind in zip(days, kinds, strict=True):
+                s.add(Ticket(customer_id=customer.id, asset_id=asset.id, kind=kind, subject="x", status="closed",
+                             created_at=_at(day), extra={}, sla_pauses=[], escalation_level=0))  # fmt: skip
+    return ids
+
+
+async def test_a_lemon_is_flagged_with_its_evidence_and_a_busy_customer_is_not(
+    client: AsyncTestClient[Any], sessions: async_sessionmaker[AsyncSession], agent_headers: dict[str, str]
+) -> None:
+    ids = await _fleet(sessions)
+    _, qa_token = await make_user(sessions, "qa")
+    found = await client.get("/api/analytics/repair-anomalies", params={"as_of": AS_OF.isoformat()},
+                             headers=bearer(qa_token))  # fmt: skip
+    assert found.status_code == 200, found.text
+    body = found.json()
+    flagged = {a["external_id"]: a for a in body["assets"]}
+    assert "LEMON" in flagged and "BUSY" not in flagged
+    lemon = flagged["LEMON"]
+    assert lemon["asset_id"] == ids["LEMON"] and lemon["repairs"] >= 10 and lemon["expected"] < 5
+    assert lemon["rate_ratio"] > 2 and lemon["score"] > 0
+    assert body["as_of"] == AS_OF.isoformat() and isinstance(body["models"], list)
+    assert (await client.get("/api/analytics/repair-anomalies", headers=agent_headers)).status_code == 403
+    bad = await client.get("/api/analytics/repair-anomalies", params={"as_of": "yesterday"}, headers=bearer(qa_token))
+    assert bad.status_code == 400
+
+
+async def test_complaint_trends_come_as_weekly_series(
+    client: AsyncTestClient[Any], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessions() as s, s.begin():
+        for n in range(40):
+            day = AS_OF - dt.timedelta(days=n * 3)
+            s.add(Ticket(kind="complaint", subject="遙控器沒反應" if n % 2 else "帳單重複扣款", description="客戶抱怨",
+                         status="closed", created_at=_at(day), extra={}, sla_pauses=[], escalation_level=0))  # fmt: skip
+    _, qa_token = await make_user(sessions, "qa")
+    params = {"from": (AS_OF - dt.timedelta(weeks=12)).isoformat(), "to": AS_OF.isoformat()}
+    trends = await client.get("/api/analytics/complaint-trends", params=params, headers=bearer(qa_token))
+    assert trends.status_code == 200, trends.text
+    body = trends.json()
+    assert len(body["weeks"]) == 13 and all(len(t["counts"]) == 13 for t in body["topics"])
+    assert sum(t["total"] for t in body["topics"]) + sum(body["unassigned"]) >= 28
+    assert isinstance(body["emerging"], list)
+    backwards = await client.get("/api/analytics/complaint-trends", params={"from": "2026-11-01", "to": "2026-10-01"},
+                                 headers=bearer(qa_token))  # fmt: skip
+    assert backwards.status_code == 422 and "before" in backwards.json()["message"]
+    too_long = await client.get("/api/analytics/complaint-trends", params={"from": "2020-01-01", "to": "2026-10-01"},
+                                headers=bearer(qa_token))  # fmt: skip
+    assert too_long.status_code == 422
