@@ -9,6 +9,7 @@ from litestar import Controller, get
 from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center.analytics import quality
 from contact_center.analytics import service as analytics
 from contact_center.analytics.trends import ComplaintTrends
 from contact_center.auth.guards import requires
@@ -45,3 +46,16 @@ class AnalyticsController(Controller):
         """Weekly complaint topics (`from`..`to`, default the last 26 weeks) and the emerging ones."""
         last = end or _today()
         return await analytics.complaint_trends(db_session, start or last - dt.timedelta(weeks=26), last)
+
+    @get("/service-quality", guards=[requires(*QA)])
+    async def service_quality(
+        self,
+        db_session: AsyncSession,
+        start: Annotated[dt.date | None, QueryParameter(name="from")] = None,
+        end: Annotated[dt.date | None, QueryParameter(name="to")] = None,
+        by: str = "agent",
+    ) -> quality.ServiceQuality:
+        """First-contact resolution, average handle time, CSAT and reopen rate per `agent`, `queue` or
+        `week` (`from`..`to`, default the last 12 weeks)."""
+        last = end or _today()
+        return await quality.service_quality(db_session, start or last - dt.timedelta(weeks=12), last, by)

@@ -9,7 +9,7 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from contact_center.models import Asset, Customer, Ticket
+from contact_center.models import Asset, Customer, Interaction, Ticket, TicketEvent
 from tests.builders import bearer, make_user
 
 TAIPEI = dt.timezone(dt.timedelta(hours=8))
@@ -95,3 +95,45 @@ async def test_complaint_trends_come_as_weekly_series(
     too_long = await client.get("/api/analytics/complaint-trends", params={"from": "2020-01-01", "to": "2026-10-01"},
                                 headers=bearer(qa_token))  # fmt: skip
     assert too_long.status_code == 422
+
+
+async def test_service_quality_per_agent_and_week(
+    client: AsyncTestClient[Any], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    alice, _ = await make_user(sessions, "agent", display_name="Alice")
+    bob, _ = await make_user(sessions, "agent", display_name="Bob")
+    monday = dt.date(2026, 10, 5)
+    async with sessions() as s, s.begin():
+        # Alice: 4 resolved, one needed 3 contacts, one was reopened; ratings 5, 4.
+        for n in range(4):
+            ticket = Ticket(kind="repair", subject=f"a{n}", status="resolved", assignee_id=alice,
+                            resolved_at=_at(monday + dt.timedelta(days=n)), satisfaction=(5, 4, None, None)[n],
+                            extra={}, sla_pauses=[], escalation_level=0)  # fmt: skip
+            s.add(ticket)
+            await s.flush()
+            for c in range(3 if n == 1 else 1):
+                s.add(Interaction(ticket_id=ticket.id, channel="call", agent_id=alice, duration_seconds=120 + 60 * c,
+                                  started_at=_at(monday + dt.timedelta(days=n)), extra={}))  # fmt: skip
+            if n == 2:
+                s.add(
+                    TicketEvent(
+                        ticket_id=ticket.id, kind="status_changed", data={"before": "resolved", "after": "open"}
+                    )
+                )
+        # Bob: 1 resolved the week after, first contact, rated 2.
+        s.add(Ticket(kind="billing", subject="b", status="resolved", assignee_id=bob, satisfaction=2,
+                     resolved_at=_at(monday + dt.timedelta(days=8)), extra={}, sla_pauses=[], escalation_level=0))  # fmt: skip
+    _, qa_token = await make_user(sessions, "qa")
+    params = {"from": "2026-10-01", "to": "2026-10-31", "by": "agent"}
+    by_agent = await client.get("/api/analytics/service-quality", params=params, headers=bearer(qa_token))
+    assert by_agent.status_code == 200, by_agent.text
+    rows = {r["label"]: r for r in by_agent.json()["rows"]}
+    a = rows["Alice"]
+    assert a["resolved"] == 4 and a["first_contact_resolution"] == 0.5 and a["reopen_rate"] == 0.25
+    assert a["csat"] == 4.5 and a["rated"] == 2 and a["calls"] == 6 and a["average_handle_seconds"] == 150.0
+    assert rows["Bob"]["first_contact_resolution"] == 1.0 and rows["Bob"]["csat"] == 2.0
+    weeks = (await client.get("/api/analytics/service-quality", params={**params, "by": "week"},
+                              headers=bearer(qa_token))).json()["rows"]  # fmt: skip
+    assert [(w["key"], w["resolved"]) for w in weeks] == [("2026-10-05", 4), ("2026-10-12", 1)]
+    bad = await client.get("/api/analytics/service-quality", params={**params, "by": "moon"}, headers=bearer(qa_token))
+    assert bad.status_code == 422 and "by must be one of" in bad.json()["message"]
