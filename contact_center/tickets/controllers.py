@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post
@@ -50,10 +51,18 @@ class TicketController(Controller):
         external_id: str | None = None,
         open: bool | None = None,
         breached: bool | None = None,
+        asset_id: int | None = None,
+        technician: str | None = None,
+        category: str | None = None,
+        created_from: dt.datetime | None = None,
+        created_to: dt.datetime | None = None,
+        resolved_from: dt.datetime | None = None,
+        resolved_to: dt.datetime | None = None,
         limit: int = DEFAULT_LIMIT,
         offset: int = 0,
     ) -> Page[s.Ticket]:
-        """Lists tickets, newest first, with filters (`breached`: a service-level deadline is missed)."""
+        """Lists tickets, newest first, with filters (`breached`: a service-level deadline is missed;
+        `created_from`/`created_to`, `resolved_from`/`resolved_to`: ISO 8601 times, the end excluded)."""
         filters = ticket_service.TicketFilters(
             status=status,
             kind=kind,
@@ -63,6 +72,13 @@ class TicketController(Controller):
             external_id=external_id,
             open=open,
             breached=breached,
+            asset_id=asset_id,
+            technician=technician,
+            category=category,
+            created_from=created_from,
+            created_to=created_to,
+            resolved_from=resolved_from,
+            resolved_to=resolved_to,
         )
         return await ticket_service.search(db_session, filters, limit, offset)
 

@@ -178,16 +178,30 @@ class TicketFilters(msgspec.Struct):
     external_id: str | None = None
     open: bool | None = None
     breached: bool | None = None
+    asset_id: int | None = None
+    technician: str | None = None
+    category: str | None = None
+    created_from: dt.datetime | None = None  # inclusive
+    created_to: dt.datetime | None = None  # exclusive
+    resolved_from: dt.datetime | None = None
+    resolved_to: dt.datetime | None = None
 
 
 def _conditions(f: TicketFilters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    for field in ("status", "kind", "customer_id", "assignee_id", "queue_id", "external_id"):
+    for field in ("status", "kind", "customer_id", "assignee_id", "queue_id", "external_id", "asset_id", "technician",
+                  "category"):  # fmt: skip
         value = getattr(f, field)
         if value is not None:
             conditions.append(getattr(Ticket, field) == value)
     if f.open is not None:
         conditions.append(Ticket.status.in_(OPEN_STATUSES) if f.open else Ticket.status.not_in(OPEN_STATUSES))
+    for column, low, high in ((Ticket.created_at, f.created_from, f.created_to),
+                              (Ticket.resolved_at, f.resolved_from, f.resolved_to)):  # fmt: skip
+        if low is not None:
+            conditions.append(column >= low)
+        if high is not None:
+            conditions.append(column < high)
     if f.breached is not None:
         late = sla_service.breached_condition(dt.datetime.now(dt.UTC))
         conditions.append(late if f.breached else ~late)

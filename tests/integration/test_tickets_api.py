@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from contact_center.models import Asset, Customer, Ticket
 
 
 async def _customer(client: AsyncTestClient[Any], headers: dict[str, str]) -> int:
@@ -161,3 +165,32 @@ async def test_link_and_merge(client: AsyncTestClient[Any], agent_headers: dict[
         f"/api/tickets/{other_customer['id']}/merge", json={"into": first["id"]}, headers=agent_headers
     )
     assert refused.status_code == 422
+
+
+async def test_tickets_are_filtered_for_drill_down(
+    client: AsyncTestClient[Any], agent_headers: dict[str, str], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    at = dt.datetime(2026, 10, 5, 10, tzinfo=dt.UTC)
+    async with sessions() as s, s.begin():
+        customer = Customer(name="王", value_tier="standard", emails=[], important_dates=[], extra={})
+        s.add(customer)
+        await s.flush()
+        asset = Asset(customer_id=customer.id, product_model="RAC-22", extra={})
+        s.add(asset)
+        await s.flush()
+        for n, (tech, category) in enumerate([("陳師傅", "冷氣不冷"), ("陳師傅", "漏水"), ("林師傅", "冷氣不冷")]):
+            s.add(Ticket(customer_id=customer.id, asset_id=asset.id if n < 2 else None, kind="repair", subject=f"#{n}",
+                         technician=tech, category=category, status="resolved", created_at=at + dt.timedelta(days=7 * n),
+                         resolved_at=at + dt.timedelta(days=7 * n + 1), extra={}, sla_pauses=[], escalation_level=0))  # fmt: skip
+
+    async def subjects(**params: Any) -> list[str]:
+        response = await client.get("/api/tickets", params=params, headers=agent_headers)
+        assert response.status_code == 200, response.text
+        return sorted(t["subject"] for t in response.json()["items"])
+
+    assert await subjects(asset_id=asset.id) == ["#0", "#1"]
+    assert await subjects(technician="陳師傅", category="漏水") == ["#1"]
+    assert await subjects(created_from="2026-10-12T00:00:00Z", created_to="2026-10-19T00:00:00Z") == ["#1"]
+    assert await subjects(resolved_from="2026-10-13T00:00:00Z") == ["#1", "#2"]
+    bad = await client.get("/api/tickets", params={"created_from": "last week"}, headers=agent_headers)
+    assert bad.status_code == 400
