@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from agent_ui import pages
 from agent_ui.admin_pages import ADMIN_ROUTES
 from agent_ui.portal_pages import PORTAL_ROUTES
+from agent_ui.qa_pages import QA_ROUTES
 from contact_center import jobs
 from contact_center.analytics.controllers import AnalyticsController
 from contact_center.auth.controllers import AuthController
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *pages.ROUTES,
             *PORTAL_ROUTES,
             *ADMIN_ROUTES,
+            *QA_ROUTES,
         ],
         plugins=[SQLAlchemyPlugin(config=db_config), channels],
         middleware=[session_middleware(session_config), DefineMiddleware(AuthMiddleware)],

@@ -14,7 +14,7 @@ from contact_center.commands import import_files
 from contact_center.db.migrate import upgrade
 from contact_center.db.session import create_engine, create_session_factory
 from contact_center.demo_calls import DemoTelephony
-from contact_center.models import AgentProfile, Customer, KbArticle, Offer, Queue, User
+from contact_center.models import AgentProfile, Customer, KbArticle, NlpModel, Offer, Queue, User
 from contact_center.settings import Settings
 
 DEMO_SKILLS = {
@@ -54,6 +54,7 @@ PORTAL_DEMO_USER = "mei"
 
 async def _prepare_assist(settings: Settings) -> None:
     """The knowledge base, the offer catalogue and a portal account, on first start."""
+    from contact_center.analytics import service as analytics
     from contact_center.kb import articles
     from contact_center.offers import service as offer_service
 
@@ -66,10 +67,19 @@ async def _prepare_assist(settings: Settings) -> None:
             for offer in DEMO_OFFERS:
                 await offer_service.create(session, msgspec.convert(offer, offer_service.OfferIn))
         if not (await session.execute(select(User.id).where(User.username == PORTAL_DEMO_USER))).first():
+            tiers = await analytics.refresh_tiers(session, dt.date.today())  # the pyramid from purchases
+            print(f"customer pyramid: {tiers}; co-ownership over {await offer_service.refresh_coownership(session)} "
+                  "customers", flush=True)  # fmt: skip
             customer = (await session.execute(select(Customer).order_by(Customer.id).limit(1))).scalar()
             if customer is not None:
                 await auth_service.add_user(session, PORTAL_DEMO_USER, "customer", display_name=customer.name,
                                             password=DEMO_PASSWORD, customer_id=customer.id)  # fmt: skip
+        if not (await session.execute(select(func.count()).select_from(NlpModel))).scalar_one():
+            from contact_center.nlp import service as nlp_service
+
+            print("training the ticket classifier on the demo tickets ...", flush=True)
+            result = await nlp_service.train_and_activate(session, settings.var_dir / "models" / "classifier")
+            print("\n".join(nlp_service.report(result, worst=3)), flush=True)
     await engine.dispose()
 
 

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 Publish = Callable[[str, bytes], Awaitable[None]]
 SWEEP_SECONDS = float(os.environ.get("SLA_SWEEP_SECONDS", "5"))  # escalation latency after a deadline ≤ 2×
 FOLLOWUPS_SECONDS = 600.0
-NIGHTLY_SECONDS = 6 * 3600.0  # in-process stand-in for the nightly crons: at start, then every 6 h
+NIGHTLY_SECONDS = 6 * 3600.0  # in-process stand-in for the nightly crons: every 6 h
 RETRAIN_SECONDS = 7 * 24 * 3600.0
 
 
@@ -58,15 +58,21 @@ async def run_retrain(sessions: async_sessionmaker[AsyncSession], models_dir: Pa
 
 
 async def run_nightly(sessions: async_sessionmaker[AsyncSession]) -> int:
-    """Statistics recomputed once a day: which products customers own together (offers)."""
+    """Statistics recomputed once a day: which products customers own together (offers), and every
+    customer's value tier from their purchases (routing's VIP priority, the screen-pop)."""
+    from contact_center.analytics import service as analytics
     from contact_center.offers import service as offer_service
 
+    async with sessions() as session, session.begin():
+        await analytics.refresh_tiers(session, dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date())
     async with sessions() as session, session.begin():
         return await offer_service.refresh_coownership(session)
 
 
-async def _periodic(name: str, seconds: float, job: Callable[[], Awaitable[Any]]) -> None:
-    """Runs `job` now and then every `seconds` until cancelled; a failure is logged and retried next time."""
+async def _periodic(name: str, seconds: float, job: Callable[[], Awaitable[Any]], first_delay: float = 0.0) -> None:
+    """Runs `job` after `first_delay`, then every `seconds` until cancelled; a failure is logged and
+    retried next time."""
+    await asyncio.sleep(first_delay)
     while True:
         try:
             await job()
@@ -86,11 +92,16 @@ async def in_process(
     tasks = [
         asyncio.create_task(_periodic("escalation sweep", every, lambda: run_sweep(sessions, publish))),
         asyncio.create_task(_periodic("follow-ups", FOLLOWUPS_SECONDS, lambda: run_followups(sessions))),
-        asyncio.create_task(_periodic("nightly statistics", NIGHTLY_SECONDS, lambda: run_nightly(sessions))),
+        # Not at start: recomputing tiers under a freshly started app would change data it is being
+        # given (the demo computes them once while preparing).
+        asyncio.create_task(
+            _periodic("nightly statistics", NIGHTLY_SECONDS, lambda: run_nightly(sessions), first_delay=NIGHTLY_SECONDS)
+        ),
     ]
-    if models_dir is not None:  # the classifier: trained at start (the demo's first model), then weekly
+    if models_dir is not None:  # the classifier, weekly (the demo trains its first model while preparing)
         tasks.append(asyncio.create_task(_periodic("classifier training", RETRAIN_SECONDS,
-                                                   lambda: run_retrain(sessions, models_dir))))  # fmt: skip
+                                                   lambda: run_retrain(sessions, models_dir),
+                                                   first_delay=RETRAIN_SECONDS)))  # fmt: skip
     try:
         yield tasks[0]
     finally:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contact_center.analytics import quality
 from contact_center.analytics import service as analytics
 from contact_center.analytics.trends import ComplaintTrends
+from contact_center.analytics.value import CustomerValue
 from contact_center.auth.guards import requires
 from contact_center.models import Role
 
@@ -46,6 +47,12 @@ class AnalyticsController(Controller):
         """Weekly complaint topics (`from`..`to`, default the last 26 weeks) and the emerging ones."""
         last = end or _today()
         return await analytics.complaint_trends(db_session, start or last - dt.timedelta(weeks=26), last)
+
+    @get("/customer-value", guards=[requires(*QA)])
+    async def customer_value(self, db_session: AsyncSession, as_of: dt.date | None = None) -> CustomerValue:
+        """The customer pyramid (tiers by the last 24 months' spending) and this month's gains and losses:
+        activated, spending more, the same, less, lapsed."""
+        return await analytics.customer_value(db_session, as_of or _today())
 
     @get("/service-quality", guards=[requires(*QA)])
     async def service_quality(

@@ -7,14 +7,16 @@ import asyncio
 import datetime as dt
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center.analytics import value
 from contact_center.analytics.repairs import ModelFlag, RepairRecord, TechnicianFlag, scan
 from contact_center.analytics.trends import ComplaintRecord, ComplaintTrends, analyze
+from contact_center.analytics.value import CustomerValue, PurchaseFact
 from contact_center.db.cache import PerDatabase
 from contact_center.errors import ValidationFailed
-from contact_center.models import Asset, Ticket
+from contact_center.models import Asset, Customer, Purchase, Ticket
 
 TAIPEI = dt.timezone(dt.timedelta(hours=8))
 HISTORY_YEARS = 3  # the window repair rates and seasons are learned from
@@ -106,3 +108,37 @@ async def complaint_trends(session: AsyncSession, start: dt.date, end: dt.date) 
                for i, at, subject, description, category, model, channel in rows.all()]  # fmt: skip
     result = await asyncio.to_thread(analyze, records, start, end)
     return _trends.put(session, result, (start, end))
+
+
+async def _purchases(session: AsyncSession, as_of: dt.date) -> list[PurchaseFact]:
+    since = dt.datetime.combine(as_of.replace(year=as_of.year - 3), dt.time(), TAIPEI)
+    until = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), TAIPEI)
+    rows = await session.execute(
+        select(Purchase.customer_id, Purchase.amount, Purchase.purchased_at)
+        .where(Purchase.purchased_at >= since, Purchase.purchased_at < until)
+    )  # fmt: skip
+    return [PurchaseFact(c, int(amount or 0), _local(at)) for c, amount, at in rows.all()]
+
+
+async def customer_value(session: AsyncSession, as_of: dt.date) -> CustomerValue:
+    """The customer pyramid and the month's gains and losses (seed 004)."""
+    customers = (await session.execute(select(func.count()).select_from(Customer))).scalar_one()
+    return value.customer_value(await _purchases(session, as_of), as_of, customers)
+
+
+async def refresh_tiers(session: AsyncSession, as_of: dt.date) -> dict[str, int]:
+    """Recomputes every customer's value tier from purchases (the nightly job); routing raises the
+    priority of VIP tickets and the screen-pop shows the tier. Returns how many changed, per tier."""
+    tiers = {s.customer_id: s.tier for s in value.rfm(await _purchases(session, as_of), as_of)}
+    current = (await session.execute(select(Customer.id, Customer.value_tier))).all()
+    moves: dict[str, list[int]] = {}
+    for customer_id, tier in current:
+        wanted = tiers.get(customer_id, "basic")
+        if wanted != tier:
+            moves.setdefault(wanted, []).append(customer_id)
+    for tier, ids in moves.items():
+        for start in range(0, len(ids), 5000):
+            await session.execute(
+                update(Customer).where(Customer.id.in_(ids[start : start + 5000])).values(value_tier=tier)
+            )
+    return {tier: len(ids) for tier, ids in moves.items()}

@@ -137,3 +137,35 @@ async def test_service_quality_per_agent_and_week(
     assert [(w["key"], w["resolved"]) for w in weeks] == [("2026-10-05", 4), ("2026-10-12", 1)]
     bad = await client.get("/api/analytics/service-quality", params={**params, "by": "moon"}, headers=bearer(qa_token))
     assert bad.status_code == 422 and "by must be one of" in bad.json()["message"]
+
+
+async def test_customer_value_and_the_nightly_tiers(
+    client: AsyncTestClient[Any], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    from contact_center.analytics import service as analytics
+    from contact_center.models import Purchase
+
+    async with sessions() as s, s.begin():
+        ids = []
+        for n in range(20):
+            customer = Customer(name=f"c{n}", value_tier="standard", emails=[], important_dates=[], extra={})
+            s.add(customer)
+            await s.flush()
+            ids.append(customer.id)
+            s.add(Purchase(customer_id=customer.id, amount=1000 * (n + 1), purchased_at=_at(AS_OF - dt.timedelta(days=60)),
+                           extra={}))  # fmt: skip
+        s.add(Customer(name="never bought", value_tier="vip", emails=[], important_dates=[], extra={}))
+    _, qa_token = await make_user(sessions, "qa")
+    found = await client.get(
+        "/api/analytics/customer-value", params={"as_of": AS_OF.isoformat()}, headers=bearer(qa_token)
+    )
+    assert found.status_code == 200, found.text
+    pyramid = {level["tier"]: level for level in found.json()["pyramid"]}
+    assert pyramid["vip"]["customers"] == 1 and pyramid["vip"]["min_value"] == 20_000
+    assert pyramid["basic"]["customers"] == 11  # 10 low spenders and the customer who never bought
+    async with sessions() as s, s.begin():
+        changed = await analytics.refresh_tiers(s, AS_OF)
+    assert changed["vip"] == 1 and changed["gold"] == 3 and changed["basic"] == 11
+    async with sessions() as s:
+        top = await s.get(Customer, ids[-1])
+        assert top is not None and top.value_tier == "vip"
