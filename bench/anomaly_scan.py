@@ -1,0 +1,105 @@
+"""The full repair-anomaly scan on PostgreSQL: about 1M generated tickets (planted anomalies and
+decoys, contact_center.analytics.synthetic), then `GET /api/analytics/repair-anomalies`'s service:
+the query of three years of tickets plus the statistics. Target ≤ 30 s. Writes
+bench/results/anomaly_scan.json.
+
+    .venv/bin/python bench/anomaly_scan.py --units 330000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+import asyncpg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import ADMIN_DSN, database_url, machine, recreate_database, write_result
+from contact_center.analytics import service as analytics
+from contact_center.analytics.synthetic import repair_tickets
+from contact_center.db.migrate import upgrade_async
+from contact_center.db.session import create_engine, create_session_factory
+from contact_center.settings import DatabaseSettings
+
+TAIPEI = dt.timezone(dt.timedelta(hours=8))
+AS_OF = dt.date(2026, 8, 15)
+
+
+async def _load(name: str, units: int) -> tuple[int, dict[str, set[str]]]:
+    started = time.monotonic()
+    data = repair_tickets(7, AS_OF, units=units)
+    print(f"generated {len(data.records):,} tickets in {time.monotonic() - started:.0f} s", flush=True)
+    conn = await asyncpg.connect(ADMIN_DSN.rsplit("/", 1)[0] + f"/{name}")
+    try:
+        now = dt.datetime.now(dt.UTC)
+        assets: dict[str, tuple[int, str, dt.date | None]] = {}
+        for r in data.records:
+            assets.setdefault(str(r.asset_id), (len(assets) + 1, r.product_model, r.installed_on))
+        customers = [(i, f"C{i}", "standard", "[]", "[]", "{}", now, now) for i in range(1, len(assets) // 3 + 2)]
+        await conn.copy_records_to_table("customers", records=customers, columns=[
+            "id", "name", "value_tier", "emails", "important_dates", "extra", "created_at", "updated_at"])  # fmt: skip
+        await conn.copy_records_to_table("assets", records=[
+            (i, 1 + i // 3, external, model, installed, "{}", now) for external, (i, model, installed) in assets.items()
+        ], columns=["id", "customer_id", "external_id", "product_model", "installed_on", "extra", "created_at"])  # fmt: skip
+        tickets = [
+            (n, 1 + assets[str(r.asset_id)][0] // 3, assets[str(r.asset_id)][0], r.kind, "closed", "normal", "x", "",
+             dt.datetime.combine(r.created_at, dt.time(10), TAIPEI), now, r.technician, "{}", "[]", 0)
+            for n, r in enumerate(data.records, start=1)
+        ]  # fmt: skip
+        await conn.copy_records_to_table("tickets", records=tickets, columns=[
+            "id", "customer_id", "asset_id", "kind", "status", "priority", "subject", "description", "created_at",
+            "updated_at", "technician", "extra", "sla_pauses", "escalation_level"])  # fmt: skip
+        await conn.execute("ANALYZE customers, assets, tickets")
+    finally:
+        await conn.close()
+    truth = {"assets": {str(a) for a in data.truth.lemons}, "models": set(data.truth.batch_models),
+             "technicians": set(data.truth.sloppy_technicians)}  # fmt: skip
+    return len(tickets), truth
+
+
+async def run(args: argparse.Namespace) -> dict[str, object]:
+    name = "cc_bench_anomalies"
+    await recreate_database(name)
+    url = database_url(name)
+    await upgrade_async(url)
+    count, truth = await _load(name, args.units)
+    engine = create_engine(DatabaseSettings(url=url))
+    timings = []
+    try:
+        for _ in range(args.runs):
+            async with create_session_factory(engine)() as session:
+                analytics._repairs.forget()  # a cold scan each time, not the 10-minute memory
+                started = time.monotonic()
+                result = await analytics.repair_anomalies(session, AS_OF)
+                timings.append(time.monotonic() - started)
+    finally:
+        await engine.dispose()
+    found = {"assets": {a.external_id or "" for a in result.assets}, "models": {m.product_model for m in result.models},
+             "technicians": {t.technician for t in result.technicians}}  # fmt: skip
+    quality = {}
+    for kind in found:
+        tp = len(found[kind] & truth[kind])
+        quality[kind] = {"flagged": len(found[kind]), "planted": len(truth[kind]),
+                         "precision": round(tp / len(found[kind]), 3) if found[kind] else None,
+                         "recall": round(tp / len(truth[kind]), 3) if truth[kind] else None}  # fmt: skip
+    return {"tickets": count, "scan_seconds": [round(t, 2) for t in timings], "quality": quality}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--units", type=int, default=330_000, help="~3 tickets a unit over three years")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    result = asyncio.run(run(args))
+    print(f"{result['tickets']:,} tickets: full scan {result['scan_seconds']} s; {result['quality']}")
+    write_result("anomaly_scan", {"date": dt.date.today().isoformat(), "machine": machine(), **result})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
