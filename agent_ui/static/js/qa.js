@@ -1,0 +1,260 @@
+// The QA dashboard: charts (Chart.js, served from /static/vendor) and tables over /api/analytics/*, a
+// drill-down to the tickets behind a unit, a bar or a point (/api/tickets), and CSV files of the rows
+// shown, made in the browser. Texts come translated from the page (#i18n).
+"use strict";
+(function () {
+  const T = JSON.parse(document.getElementById("i18n").textContent);
+  const t = (key) => T[key] ?? key;
+  const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
+  const lang = document.documentElement.lang;
+  const form = document.getElementById("qa-period");
+  const TZ = "+08:00";  // the API counts days in Asia/Taipei
+  const COLOURS = ["#2f6fb0", "#d9822b", "#3a9a5b", "#8e5cb5", "#c0392b", "#16a2a8", "#7f8c8d", "#b8860b"];
+
+  // Days as "YYYY-MM-DD" strings; arithmetic in UTC so no local offset shifts them.
+  const addDays = (iso, n) => new Date(Date.parse(`${iso}T00:00:00Z`) + n * 86400000).toISOString().slice(0, 10);
+  const at = (iso) => `${iso}T00:00:00${TZ}`;
+  const number = (v, digits = 2) => (v == null ? "—" : Number(v).toLocaleString(lang, { maximumFractionDigits: digits }));
+  const percent = (v) => (v == null ? "—" : `${Math.round(v * 1000) / 10}%`);
+  const when = (iso) => {
+    const d = new Date(iso);
+    return !iso || isNaN(d) ? "" : d.toLocaleString(lang, { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Taipei" });
+  };
+
+  async function api(url) {
+    let response;
+    try {
+      response = await fetch(url, { credentials: "same-origin", headers: { accept: "application/json" } });
+    } catch (_) {
+      throw new Error(t("offline"));
+    }
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(data.message || response.statusText);
+    return data;
+  }
+
+  const query = (params) => new URLSearchParams(Object.entries(params).filter(([, v]) => v != null && v !== "")).toString();
+  const period = () => ({ from: form.elements.from.value, to: form.elements.to.value, as_of: form.elements.as_of.value,
+    by: form.elements.by.value });
+
+  // -- tables and CSV ------------------------------------------------------------------------------
+
+  // A table's columns: heading key, the value written to CSV, and the text shown (defaults to the value).
+  const tables = {};
+
+  function showTable(name, columns, rows, filename, drill) {
+    tables[name] = { columns, rows, filename };
+    const box = document.querySelector(`[data-table="${name}"]`);
+    const button = document.querySelector(`[data-csv="${name}"]`);
+    if (button) button.disabled = !rows.length;
+    if (!rows.length) { box.innerHTML = `<p class="empty" data-testid="${name}-empty">${esc(t("no_rows"))}</p>`; return; }
+    const head = columns.map((c) => `<th${c.num ? ' class="num"' : ""}>${esc(t(c.key))}</th>`).join("");
+    const body = rows.map((row, i) => {
+      const cells = columns.map((c) => `<td${c.num ? ' class="num"' : ""}>${esc((c.text || c.value)(row))}</td>`).join("");
+      const attrs = drill ? ` data-drill="${i}" tabindex="0"` : "";
+      return `<tr${attrs}${row._class ? ` class="${row._class}"` : ""}>${cells}</tr>`;
+    }).join("");
+    box.innerHTML = `<table data-testid="${name}-table"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+    if (!drill) return;
+    box.querySelectorAll("tr[data-drill]").forEach((tr) => {
+      const go = () => {
+        box.querySelectorAll("tr.selected").forEach((s) => s.classList.remove("selected"));
+        tr.classList.add("selected");
+        drill(rows[Number(tr.dataset.drill)]);
+      };
+      tr.addEventListener("click", go);
+      tr.addEventListener("keydown", (e) => { if (e.key === "Enter") go(); });
+    });
+  }
+
+  const csvCell = (v) => {
+    const s = v == null ? "" : String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+
+  // UTF-8 with a BOM: without it Excel (in Taiwan, Big5 by default) shows the Chinese as mojibake.
+  function downloadCsv(name) {
+    const table = tables[name];
+    if (!table || !table.rows.length) return;
+    const lines = [table.columns.map((c) => csvCell(t(c.key)))]
+      .concat(table.rows.map((row) => table.columns.map((c) => csvCell(c.value(row)))));
+    const blob = new Blob(["\ufeff" + lines.map((l) => l.join(",")).join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = table.filename;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  }
+  document.querySelectorAll("[data-csv]").forEach((b) => b.addEventListener("click", () => downloadCsv(b.dataset.csv)));
+
+  // -- charts -------------------------------------------------------------------------------------
+
+  // Chart instances by name, for the tests and the console; the box says when it is drawn and with how
+  // many points.
+  const charts = (window.qaCharts = {});
+
+  function draw(name, config, onPick) {
+    const box = document.querySelector(`[data-chart="${name}"]`);
+    if (charts[name]) charts[name].destroy();
+    config.options = { responsive: true, maintainAspectRatio: false, animation: false, ...config.options,
+      onClick: (event, elements) => { if (elements.length) onPick(elements[0].datasetIndex, elements[0].index); },
+      onHover: (event, elements) => { event.native.target.style.cursor = elements.length ? "pointer" : "default"; } };
+    charts[name] = new Chart(box.querySelector("canvas"), config);
+    const points = config.data.datasets.reduce((n, d) => n + d.data.filter((v) => v != null).length, 0);
+    box.dataset.points = String(points);
+    box.dataset.rendered = "1";
+  }
+
+  function failed(name, err) {
+    const p = document.querySelector(`[data-error="${name}"]`);
+    p.textContent = `${t("failed")} ${err.message}`;
+    p.hidden = false;
+  }
+
+  // -- drill-down ---------------------------------------------------------------------------------
+
+  const TICKET_COLUMNS = [
+    { key: "ticket", value: (r) => r.external_id || r.id },
+    { key: "created", value: (r) => r.created_at, text: (r) => when(r.created_at) },
+    { key: "kind", value: (r) => r.kind },
+    { key: "status", value: (r) => r.status },
+    { key: "subject", value: (r) => r.subject },
+    { key: "resolved_at", value: (r) => r.resolved_at || "", text: (r) => when(r.resolved_at) },
+  ];
+
+  // Each filter set is one /api/tickets query; several (a model's units) are merged, newest first.
+  async function drill(title, filterSets, slug) {
+    const section = document.getElementById("drill");
+    section.hidden = false;
+    section.querySelector("[data-drill-title]").textContent = title;
+    const count = section.querySelector("[data-drill-count]");
+    count.textContent = t("loading");
+    document.querySelector('[data-error="tickets"]').hidden = true;
+    try {
+      const pages = await Promise.all(filterSets.map((f) => api(`/api/tickets?${query({ ...f, limit: 200 })}`)));
+      const items = pages.flatMap((p) => p.items).sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+      const total = pages.reduce((n, p) => n + p.total, 0);
+      count.textContent = fill(t("shown_of_total"), { shown: items.length, total });
+      showTable("tickets", TICKET_COLUMNS, items, `tickets-${slug}.csv`);
+      section.scrollIntoView({ block: "nearest" });
+    } catch (err) {
+      count.textContent = "";
+      failed("tickets", err);
+    }
+  }
+
+  // -- repair anomalies ---------------------------------------------------------------------------
+
+  const ANOMALY_COLUMNS = [
+    { key: "unit", value: (r) => r.external_id || r.asset_id },
+    { key: "model", value: (r) => r.product_model },
+    { key: "age_years", value: (r) => r.age_years, text: (r) => number(r.age_years, 1), num: true },
+    { key: "repairs", value: (r) => r.repairs, num: true },
+    { key: "expected", value: (r) => r.expected, text: (r) => number(r.expected), num: true },
+    { key: "rate_ratio", value: (r) => r.rate_ratio, text: (r) => number(r.rate_ratio), num: true },
+    { key: "score", value: (r) => r.score, text: (r) => number(r.score), num: true },
+  ];
+
+  const unitTickets = (unit) => drill(fill(t("tickets_of_unit"), { unit: unit.external_id || unit.asset_id }),
+    [{ asset_id: unit.asset_id }], `unit-${unit.external_id || unit.asset_id}`);
+
+  async function anomalies({ as_of }) {
+    const data = await api(`/api/analytics/repair-anomalies?${query({ as_of })}`);
+    showTable("anomalies", ANOMALY_COLUMNS, data.assets, `repair-anomalies-${data.as_of}.csv`, unitTickets);
+    const byModel = new Map();
+    for (const a of data.assets) byModel.set(a.product_model, [...(byModel.get(a.product_model) || []), a]);
+    const models = [...byModel.keys()];
+    draw("anomalies", { type: "bar", data: { labels: models,
+      datasets: [{ label: t("flagged_units"), data: models.map((m) => byModel.get(m).length), backgroundColor: COLOURS[4] }] },
+      options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } },
+    (d, i) => drill(fill(t("tickets_of_model"), { model: models[i] }),
+      byModel.get(models[i]).map((a) => ({ asset_id: a.asset_id })), `model-${models[i]}`));
+  }
+
+  // -- complaint trends ---------------------------------------------------------------------------
+
+  const TREND_COLUMNS = [
+    { key: "topic", value: (r) => r.label },
+    { key: "keywords", value: (r) => r.keywords.join(" ") },
+    { key: "total", value: (r) => r.total, num: true },
+    { key: "emerging", value: (r) => (r.emerging ? t("emerging") : "") },
+  ];
+
+  async function trends({ from, to }) {
+    const data = await api(`/api/analytics/complaint-trends?${query({ from, to })}`);
+    const emerging = new Set(data.emerging.flatMap((e) => [e.label, e.topic].filter(Boolean)));
+    const topics = data.topics.map((tp) => ({ ...tp, emerging: emerging.has(tp.label), _class: emerging.has(tp.label) ? "emerging" : "" }));
+    document.querySelector("[data-emerging]").innerHTML = data.emerging.map((e) =>
+      `<li><strong>${esc(e.label)}</strong> · ${esc(fill(t("emerging_since"), { week: e.first_week }))}</li>`).join("");
+    showTable("trends", TREND_COLUMNS, topics, `complaint-trends-${from}_${to}.csv`);
+    const weeks = data.weeks;
+    const datasets = topics.map((tp, n) => ({ label: tp.emerging ? `${tp.label} ▲` : tp.label, data: tp.counts,
+      borderColor: COLOURS[n % COLOURS.length], backgroundColor: COLOURS[n % COLOURS.length],
+      borderWidth: tp.emerging ? 4 : 1.5, pointRadius: tp.emerging ? 5 : 3, tension: 0.2 }));
+    draw("trends", { type: "line", data: { labels: weeks, datasets },
+      options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } },
+    (d, i) => drill(fill(t("complaints_of_week"), { week: weeks[i] }),
+      [{ kind: "complaint", created_from: at(weeks[i]), created_to: at(addDays(weeks[i], 7)) }], `complaints-${weeks[i]}`));
+  }
+
+  // -- service quality ----------------------------------------------------------------------------
+
+  function qualityColumns(by) {
+    return [
+      { key: by, value: (r) => (r.key ? r.label : t("no_owner")) },
+      { key: "resolved", value: (r) => r.resolved, num: true },
+      { key: "fcr", value: (r) => r.first_contact_resolution, text: (r) => percent(r.first_contact_resolution), num: true },
+      { key: "reopen_rate", value: (r) => r.reopen_rate, text: (r) => percent(r.reopen_rate), num: true },
+      { key: "csat", value: (r) => r.csat, text: (r) => number(r.csat), num: true },
+      { key: "rated", value: (r) => r.rated, num: true },
+      { key: "calls", value: (r) => r.calls, num: true },
+      { key: "average_handle", value: (r) => r.average_handle_seconds, text: (r) => number(r.average_handle_seconds, 0), num: true },
+    ];
+  }
+
+  // The tickets a row counts: resolved in the period (clipped to the week for a week's row).
+  function resolvedTickets(by, row, { from, to }) {
+    const end = addDays(to, 1);
+    let filters = { resolved_from: at(from), resolved_to: at(end) };
+    if (by === "agent") filters.assignee_id = row.key;
+    if (by === "queue") filters.queue_id = row.key;
+    if (by === "week") {
+      const weekEnd = addDays(row.key, 7);
+      filters = { resolved_from: at(row.key < from ? from : row.key), resolved_to: at(weekEnd > end ? end : weekEnd) };
+    }
+    if (by !== "week" && !row.key) return;  // no owner: /api/tickets cannot filter on "none"
+    drill(fill(t("resolved_by"), { label: row.label }), [filters], `${by}-${row.key}-${from}_${to}`);
+  }
+
+  async function quality(p) {
+    const { from, to, by } = p;
+    const data = await api(`/api/analytics/service-quality?${query({ from, to, by })}`);
+    const rows = data.rows;
+    const pick = (row) => resolvedTickets(by, row, p);
+    showTable("quality", qualityColumns(by), rows, `service-quality-${from}_${to}.csv`, pick);
+    draw("quality", { type: "bar", data: { labels: rows.map((r) => (r.key ? r.label : t("no_owner"))), datasets: [
+      { label: t("first_contact_resolution"), data: rows.map((r) => (r.first_contact_resolution == null ? null : r.first_contact_resolution * 100)),
+        backgroundColor: COLOURS[0], yAxisID: "y" },
+      { label: t("csat"), data: rows.map((r) => r.csat), backgroundColor: COLOURS[1], yAxisID: "csat" },
+    ] }, options: { scales: { y: { min: 0, max: 100, position: "left" }, csat: { min: 0, max: 5, position: "right", grid: { drawOnChartArea: false } } } } },
+    (d, i) => pick(rows[i]));
+  }
+
+  // -- the period ---------------------------------------------------------------------------------
+
+  async function load(parts) {
+    const p = period();
+    const all = { anomalies, trends, quality };
+    await Promise.all(parts.map(async (name) => {
+      document.querySelector(`[data-error="${name}"]`).hidden = true;
+      try { await all[name](p); } catch (err) { failed(name, err); }
+    }));
+  }
+
+  form.addEventListener("submit", (e) => { e.preventDefault(); load(["anomalies", "trends", "quality"]); });
+  form.elements.by.addEventListener("change", () => load(["quality"]));
+  load(["anomalies", "trends", "quality"]);
+})();
