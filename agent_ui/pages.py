@@ -51,6 +51,7 @@ JS_STRINGS = {
     "no_suggestions": "No matching article yet: keep typing.", "helpful": "Helpful", "not_helpful": "Not helpful",
     "thanks_feedback": "Thanks: later suggestions will use it.", "internal": "internal",
     "suggested_answers": "Suggested answers", "offers": "Offers", "no_offers": "No offer fits this customer now.",
+    "repair_anomaly": "Abnormal repair frequency (repairs / expected)",
     "offer_accept": "Accepted", "offer_later": "Later", "offer_decline": "Declined", "offer_recorded": "Recorded",
     **{word: word for word in ("inquiry", "repair", "complaint", "billing", "installation", "maintenance",
                                "cancellation", "new", "open", "pending", "on_hold", "resolved", "closed", "vip",

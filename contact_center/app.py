@@ -28,6 +28,7 @@ from agent_ui.portal_pages import PORTAL_ROUTES
 from agent_ui.qa_pages import QA_ROUTES
 from contact_center import jobs
 from contact_center.analytics.controllers import AnalyticsController
+from contact_center.analytics.watch import RepairWatch
 from contact_center.auth.controllers import AuthController
 from contact_center.auth.guards import public
 from contact_center.auth.middleware import AuthMiddleware, TokenCache, session_middleware
@@ -189,5 +190,6 @@ def _state(
             "wallboard": feed,
             "kb_search": KbSearch(),
             "classifier": ClassifierHolder(),
+            "repair_watch": RepairWatch(),
         }
     )

@@ -169,3 +169,45 @@ async def test_customer_value_and_the_nightly_tiers(
     async with sessions() as s:
         top = await s.get(Customer, ids[-1])
         assert top is not None and top.value_tier == "vip"
+
+
+async def test_a_repair_on_a_lemon_alerts_supervisors_once(
+    client: AsyncTestClient[Any], sessions: async_sessionmaker[AsyncSession], agent_headers: dict[str, str]
+) -> None:
+    import asyncio
+
+    import msgspec
+    from litestar.channels import ChannelsPlugin
+
+    ids = await _fleet(sessions)
+    async with sessions() as s:
+        owner = (await s.get(Asset, ids["LEMON"])).customer_id  # type: ignore[union-attr]
+    channels = client.app.plugins.get(ChannelsPlugin)
+    alerts: list[dict[str, Any]] = []
+    async with channels.start_subscription(["supervisors"]) as subscriber:
+
+        async def collect() -> None:
+            async for raw in subscriber.iter_events():
+                message = msgspec.json.decode(raw)
+                if message.get("type") == "repair_anomaly":
+                    alerts.append(message)
+
+        collector = asyncio.create_task(collect())
+
+        async def alerts_after(seconds: float, wanted: int) -> int:
+            for _ in range(int(seconds * 20)):
+                if len(alerts) >= wanted:
+                    break
+                await asyncio.sleep(0.05)
+            return len(alerts)
+
+        healthy = {"kind": "repair", "subject": "冷氣不冷", "customer_id": owner, "asset_id": ids["U002"]}
+        assert (await client.post("/api/tickets", json=healthy, headers=agent_headers)).status_code == 201
+        assert await alerts_after(2.0, 1) == 0  # an ordinary unit's repair is no news
+        lemon = {**healthy, "asset_id": ids["LEMON"]}
+        assert (await client.post("/api/tickets", json=lemon, headers=agent_headers)).status_code == 201
+        assert await alerts_after(30.0, 1) == 1
+        assert alerts[0]["external_id"] == "LEMON" and alerts[0]["repairs"] >= 10 and alerts[0]["expected"] < 5
+        assert (await client.post("/api/tickets", json=lemon, headers=agent_headers)).status_code == 201
+        assert await alerts_after(2.0, 2) == 1  # once a day per unit
+        collector.cancel()

@@ -36,7 +36,8 @@
   function connect() {
     const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/supervisor`);
     socket.onopen = () => { retry = 0; status.dataset.state = "connected"; status.textContent = t("ws_connected"); };
-    socket.onmessage = (e) => { const m = JSON.parse(e.data); if (m.type === "wallboard") render(m); else if (m.type === "sla_escalation") toast.textContent = `#${m.ticket_id} ${m.subject}`; };
+    socket.onmessage = (e) => { const m = JSON.parse(e.data); if (m.type === "wallboard") render(m); else if (m.type === "sla_escalation") toast.textContent = `#${m.ticket_id} ${m.subject}`;
+    else if (m.type === "repair_anomaly") toast.textContent = `${t("repair_anomaly")}: ${m.external_id || "#" + m.asset_id} ${m.product_model} · ${m.repairs} / ${m.expected}`; };
     socket.onclose = () => { status.dataset.state = "reconnecting"; status.textContent = t("ws_reconnecting"); setTimeout(connect, Math.min(10000, 500 * 2 ** retry++)); };
   }
 
