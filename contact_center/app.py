@@ -55,6 +55,7 @@ from contact_center.settings import Settings, get_settings
 from contact_center.sla.controllers import CalendarController, SlaPolicyController
 from contact_center.tasks.controllers import TaskController
 from contact_center.tickets.controllers import TicketController
+from contact_center.tickets.writer import TicketWriter
 from contact_center.wallboard.controllers import supervisor_socket, wallboard
 from contact_center.wallboard.feed import WallboardFeed
 from contact_center.web_errors import EXCEPTION_HANDLERS
@@ -191,5 +192,6 @@ def _state(
             "kb_search": KbSearch(),
             "classifier": ClassifierHolder(),
             "repair_watch": RepairWatch(),
+            "ticket_writer": TicketWriter(session_factory),
         }
     )

@@ -17,9 +17,9 @@ from contact_center.auth.guards import DESK, STAFF, current_user, requires
 from contact_center.models import Role
 from contact_center.nlp.service import ClassifierHolder
 from contact_center.pagination import DEFAULT_LIMIT, Page
-from contact_center.routing import service as routing_service
 from contact_center.tickets import schemas as s
 from contact_center.tickets import service as ticket_service
+from contact_center.tickets.writer import TicketWriter
 
 
 def _actor(request: Request[Any, Any, Any]) -> int | None:
@@ -116,12 +116,12 @@ class TicketController(Controller):
         """Opens a ticket; one in a queue is assigned by the queue's strategy (VIP customers first). A
         repair ticket's unit is then checked for abnormal repair frequency (after the response)."""
         proposal = await _proposal(request, db_session, data) if data.category is None else None
-        ticket = await ticket_service.create(db_session, data, _actor(request), proposal)
-        await routing_service.route(db_session, ticket, actor_id=_actor(request))
+        writer: TicketWriter = request.app.state.ticket_writer  # group commit with concurrent creations
+        ticket = await writer.create(data, _actor(request), proposal)
         check = None
         if ticket.kind == "repair" and ticket.asset_id is not None:
             check = BackgroundTask(_check_repaired_unit, request.app, ticket.asset_id)
-        return Response(ticket_service.to_schema(ticket), status_code=201, background=check)
+        return Response(ticket, status_code=201, background=check)
 
     @get("/{ticket_id:int}", guards=[requires(*STAFF)])
     async def get_ticket(self, db_session: AsyncSession, ticket_id: int) -> s.Ticket:

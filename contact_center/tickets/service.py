@@ -80,6 +80,18 @@ async def create(
 ) -> Ticket:
     """Opens a ticket; its first history entry says who opened it. One without a queue or an owner
     goes to the queue the routing rule table picks; the deadlines come from its SLA policy."""
+    ticket = await prepare(session, data, actor_id, proposal)
+    session.add(ticket)
+    await session.flush()  # the ticket, then its history entries: one flush
+    return ticket
+
+
+async def prepare(
+    session: AsyncSession, data: s.TicketCreate, actor_id: int | None, proposal: CategoryProposal | None = None
+) -> Ticket:
+    """The new ticket, checked, routed to a queue and given its deadlines, with its first history
+    entries, not yet added to the session: `create` writes one, `TicketWriter` many in one statement.
+    Only reads: a failure leaves the session as it was."""
     values = msgspec.structs.asdict(data)
     _check_fields(values)
     await _check_references(session, None, values)
@@ -103,8 +115,6 @@ async def create(
             ticket.events.append(TicketEvent(kind="changed", actor_id=actor_id, data={
                 "field": "queue_id", "before": None, "after": ticket.queue_id, "note": "routing rule"}))  # fmt: skip
     await sla_service.apply(session, ticket)  # before the INSERT: one statement writes the deadlines too
-    session.add(ticket)
-    await session.flush()  # the ticket, then its history entries: one flush
     return ticket
 
 
