@@ -4,7 +4,8 @@ channels), a client keeping N requests in flight for a fixed time.
     .venv/bin/python bench/tickets.py --seconds 20 --concurrency 32
 
 Each request is a real `POST /api/tickets` with a bearer token: validation, the SLA policy and
-deadlines, the audit event, routing when a queue is given. Target ≥ 1,000 tickets/s.
+deadlines, the audit event, routing when a queue is given; the requests a worker holds at once share
+transactions (group commit, contact_center/tickets/writer.py). Target ≥ 1,000 tickets/s.
 Writes bench/results/tickets.json.
 """
 
