@@ -16,6 +16,7 @@ so the error reaches the one caller it belongs to and the others are stored.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import dataclasses
 import logging
 
@@ -55,7 +56,8 @@ class TicketWriter:
         job = _Job(data, actor_id, proposal, asyncio.get_running_loop().create_future())
         self._queue.append(job)
         if self._drainer is None:
-            self._drainer = asyncio.create_task(self._drain())
+            # A context of its own: the batch's log lines must not carry the first caller's request id.
+            self._drainer = asyncio.create_task(self._drain(), context=contextvars.Context())
         # A caller that goes away (the client hung up) must not cancel the others' batch.
         return await asyncio.shield(job.done)
 
