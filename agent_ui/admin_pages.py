@@ -97,6 +97,9 @@ def rule_summary(rules: OfferRules) -> list[str]:
                      % {"num": days})  # fmt: skip
     if rules.min_repairs is not None or rules.repairs_within_months is not None:
         parts.append(_repairs(rules.min_repairs or 1, rules.repairs_within_months))
+    if rules.abnormal_repairs is not None:
+        parts.append(_("Product repaired abnormally often") if rules.abnormal_repairs
+                     else _("Product not flagged for abnormal repairs"))  # fmt: skip
     if rules.tiers:
         parts.append(_("Tier: %(tiers)s") % {"tiers": _join([_(tier) for tier in rules.tiers])})
     if rules.cue_words:

@@ -1,4 +1,5 @@
-"""The QA dashboard (`/qa`): repair anomalies, complaint trends and service quality as charts and tables.
+"""The QA dashboard (`/qa`): repair alerts (stored flags, new ones live over `/ws/supervisor`), repair
+anomalies, complaint trends and service quality as charts and tables.
 
 The page is a shell: qa.js reads `/api/analytics/*` for the charts and `/api/tickets` for the drill-down,
 so the numbers on screen are the API's and who may open the page is who may read the API (`QA`).
@@ -17,11 +18,10 @@ from litestar.response import Template
 
 from agent_ui import i18n
 from agent_ui.pages import _page
-from contact_center import web_errors
+from contact_center import clock, web_errors
 from contact_center.analytics.controllers import QA
 from contact_center.auth.guards import requires
 
-TAIPEI = dt.timezone(dt.timedelta(hours=8))
 DEFAULT_WEEKS = 12
 
 # Texts qa.js shows, translated on the server like admin.js's (no i18n code in the browser).
@@ -66,6 +66,16 @@ QA_JS_STRINGS = {
     "resolved_by": "Tickets resolved in the period: {label}",
     "shown_of_total": "{shown} of {total} tickets",
     "no_owner": "No one",
+    "kind_unit": "Unit",
+    "kind_model": "Model",
+    "kind_technician": "Technician",
+    "evidence_unit": "{repairs} repairs / {expected} expected (×{ratio})",
+    "evidence_model": "{recent} recent repairs / {expected} expected (×{ratio})",
+    "evidence_technician": "{reworks} of {repairs} repairs came back / {expected} expected (×{ratio})",
+    "acknowledge": "Acknowledge",
+    "acknowledged": "Acknowledged",
+    "live": "Live",
+    "reconnecting": "Reconnecting…",
 }
 
 
@@ -80,7 +90,7 @@ def _qa_page(request: Request[Any, Any, Any], name: str, status_code: int = 200,
 @get("/", guards=[requires(*QA)], include_in_schema=False)
 async def dashboard(request: Request[Any, Any, Any]) -> Template:
     """The dashboard, its period defaulting to the last 12 weeks up to today (Taipei)."""
-    today = dt.datetime.now(TAIPEI).date()
+    today = clock.today()
     defaults = {"from": (today - dt.timedelta(weeks=DEFAULT_WEEKS)).isoformat(), "to": today.isoformat(),
                 "as_of": today.isoformat()}  # fmt: skip
     return _qa_page(request, "dashboard.html", defaults=defaults)

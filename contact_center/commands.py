@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import gc
 import html
 import re
@@ -12,7 +11,7 @@ import secrets
 import sys
 from pathlib import Path
 
-from contact_center import logs
+from contact_center import clock, logs
 from contact_center.auth import service as auth_service
 from contact_center.console import progress
 from contact_center.db.migrate import upgrade
@@ -211,7 +210,7 @@ def seed(settings: Settings, args: argparse.Namespace) -> int:
 
     if args.customers < 1:
         raise CommandError("--customers must be at least 1")
-    as_of = args.as_of or dt.date.today()
+    as_of = args.as_of or clock.today()
     out = args.out or settings.var_dir / f"seed-{args.customers}-{args.seed}-{as_of.isoformat()}"
     out.mkdir(parents=True, exist_ok=True)
     with progress("generating", args.customers, unit="customers") as advance:

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from pathlib import Path
 
 import msgspec
 from sqlalchemy import func, select
 
+from contact_center import clock
 from contact_center.auth import service as auth_service
 from contact_center.commands import import_files
 from contact_center.db.migrate import upgrade
 from contact_center.db.session import create_engine, create_session_factory
 from contact_center.demo_calls import DemoTelephony
-from contact_center.models import AgentProfile, Customer, KbArticle, NlpModel, Offer, Queue, User
+from contact_center.models import AgentProfile, Customer, KbArticle, NlpModel, Offer, Queue, RepairFlag, User
 from contact_center.settings import Settings
 
 DEMO_SKILLS = {
@@ -48,32 +48,45 @@ DEMO_OFFERS = [
      "description": "提到家裡潮濕、發霉時推薦；已有除濕機者不推薦。"},
     {"code": "VIP-CLEAN", "title": "VIP 免費冷氣清洗一次", "product_model": "SVC-CLEAN",
      "rules": {"tiers": ["vip"], "owns": ["RAC", "WAC", "CAC"]}, "description": "VIP 客戶專屬。"},
+    {"code": "TRADE-IN", "title": "報修異常機台 以舊換新 舊機回收折 5,000", "product_model": "SVC-TRADEIN",
+     "rules": {"abnormal_repairs": True},
+     "description": "品管標記為報修頻率異常的機台（同型號同機齡的數倍）：建議以舊換新，舊機回收折抵。"},
 ]  # fmt: skip
 PORTAL_DEMO_USER = "mei"
 
 
 async def _prepare_assist(settings: Settings) -> None:
     """The knowledge base, the offer catalogue and a portal account, on first start."""
+    from contact_center.analytics import flags
     from contact_center.analytics import service as analytics
     from contact_center.kb import articles
     from contact_center.offers import service as offer_service
 
+    today = clock.today()
     engine = create_engine(settings.database)
     async with create_session_factory(engine)() as session, session.begin():
         if not (await session.execute(select(func.count()).select_from(KbArticle))).scalar_one():
             report = await articles.import_file(session, DEMO_DATA / "kb_articles.jsonl")
             print(f"knowledge base: {report.inserted} demo articles", flush=True)
-        if not (await session.execute(select(func.count()).select_from(Offer))).scalar_one():
-            for offer in DEMO_OFFERS:
+        # Every demo offer missing by code: a demo database from before an offer was added gets it too.
+        known = set((await session.execute(select(Offer.code))).scalars())
+        for offer in DEMO_OFFERS:
+            if offer["code"] not in known:
                 await offer_service.create(session, msgspec.convert(offer, offer_service.OfferIn))
         if not (await session.execute(select(User.id).where(User.username == PORTAL_DEMO_USER))).first():
-            tiers = await analytics.refresh_tiers(session, dt.date.today())  # the pyramid from purchases
+            tiers = await analytics.refresh_tiers(session, clock.today())  # the pyramid from purchases
             print(f"customer pyramid: {tiers}; co-ownership over {await offer_service.refresh_coownership(session)} "
                   "customers", flush=True)  # fmt: skip
             customer = (await session.execute(select(Customer).order_by(Customer.id).limit(1))).scalar()
             if customer is not None:
                 await auth_service.add_user(session, PORTAL_DEMO_USER, "customer", display_name=customer.name,
                                             password=DEMO_PASSWORD, customer_id=customer.id)  # fmt: skip
+        if not (await session.execute(select(func.count()).select_from(RepairFlag))).scalar_one():
+            # The full scan runs every 6 h in the embedded mode, first after 6 h: flag the lemons now, so
+            # their owners' screen-pops show the flag and the trade-in offer from the first call.
+            flagged = await flags.record(session, flags.from_scan(await analytics.repair_anomalies(session, today)),
+                                         today, full_scan=True)  # fmt: skip
+            print(f"repair anomalies: {len(flagged)} flags for QA", flush=True)
         if not (await session.execute(select(func.count()).select_from(NlpModel))).scalar_one():
             from contact_center.nlp import service as nlp_service
 
@@ -104,7 +117,7 @@ async def _prepare(settings: Settings, customers: int) -> None:
 
         out = settings.var_dir / "demo-seed"
         print(f"generating {customers} demo customers with their history ...", flush=True)
-        files = write_jsonl(out, customers, seed=1, as_of=dt.date.today())
+        files = write_jsonl(out, customers, seed=1, as_of=clock.today())
         await import_files(settings, list(files.values()))
     await _prepare_assist(settings)
 

@@ -15,6 +15,7 @@ from typing import Any
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from contact_center import clock
 from contact_center.sla import escalation
 from contact_center.tasks import proactive
 from contact_center.tasks import service as task_service
@@ -64,9 +65,54 @@ async def run_nightly(sessions: async_sessionmaker[AsyncSession]) -> int:
     from contact_center.offers import service as offer_service
 
     async with sessions() as session, session.begin():
-        await analytics.refresh_tiers(session, dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date())
+        await analytics.refresh_tiers(session, clock.today())
     async with sessions() as session, session.begin():
         return await offer_service.refresh_coownership(session)
+
+
+_scanning: set[str] = set()  # the databases this process is scanning now
+ANNOUNCE_EACH = 20  # more new flags than this in one scan are announced as one summary
+
+
+def anomaly_scan_running(sessions: async_sessionmaker[AsyncSession]) -> bool:
+    """Whether this process is scanning that database for repair anomalies right now."""
+    return _database(sessions) in _scanning
+
+
+def _database(sessions: async_sessionmaker[AsyncSession]) -> str:
+    bind = sessions.kw.get("bind")
+    return str(bind.url) if bind is not None else ""
+
+
+async def run_anomaly_scan(
+    sessions: async_sessionmaker[AsyncSession], publish: Publish, as_of: dt.date | None = None
+) -> int | None:
+    """The full repair-anomaly scan as of a day (today in Taipei): every flag stored in one transaction
+    (those no longer found are cleared), then each new one announced to supervisors and QA after the
+    commit. Returns how many were new; None when a scan of the same database is already running here
+    (a manual scan during the scheduled one)."""
+    from contact_center import realtime
+    from contact_center.analytics import flags
+    from contact_center.analytics import service as analytics
+
+    database = _database(sessions)
+    if database in _scanning:
+        return None
+    _scanning.add(database)
+    try:
+        day = as_of or clock.today()
+        async with sessions() as session, session.begin():
+            found = flags.from_scan(await analytics.repair_anomalies(session, day, fresh=True))
+            new = await flags.record(session, found, day, full_scan=True)
+    finally:
+        _scanning.discard(database)
+    if len(new) <= ANNOUNCE_EACH:
+        for flag in new:
+            await publish(realtime.SUPERVISORS, msgspec.json.encode(flags.announcement(flag)))
+    else:  # a first scan of a big fleet: one message, not hundreds of toasts; screens reload the list
+        await publish(realtime.SUPERVISORS, msgspec.json.encode(flags.summary(new)))
+    log.info("repair anomaly scan: %d flags, %d new", len(found), len(new))
+    return len(new)
 
 
 async def _periodic(name: str, seconds: float, job: Callable[[], Awaitable[Any]], first_delay: float = 0.0) -> None:
@@ -98,6 +144,10 @@ async def in_process(
             _periodic("nightly statistics", NIGHTLY_SECONDS, lambda: run_nightly(sessions), first_delay=NIGHTLY_SECONDS)
         ),
     ]
+    # Not at start either: the full scan reads three years of tickets, and a new flag pops up on screens.
+    tasks.append(asyncio.create_task(_periodic("repair anomaly scan", NIGHTLY_SECONDS,
+                                               lambda: run_anomaly_scan(sessions, publish),
+                                               first_delay=NIGHTLY_SECONDS)))  # fmt: skip
     if models_dir is not None:  # the classifier, weekly (the demo trains its first model while preparing)
         tasks.append(asyncio.create_task(_periodic("classifier training", RETRAIN_SECONDS,
                                                    lambda: run_retrain(sessions, models_dir),

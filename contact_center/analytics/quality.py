@@ -21,10 +21,10 @@ import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center.clock import TAIPEI
 from contact_center.errors import ValidationFailed
 from contact_center.models import Interaction, Queue, Ticket, TicketEvent, User
 
-TAIPEI = dt.timezone(dt.timedelta(hours=8))
 GROUPS = ("agent", "queue", "week")
 OPEN = ("new", "open", "pending", "on_hold")
 MAX_DAYS = 400

@@ -14,11 +14,11 @@ from contact_center.analytics import value
 from contact_center.analytics.repairs import ModelFlag, RepairRecord, TechnicianFlag, scan
 from contact_center.analytics.trends import ComplaintRecord, ComplaintTrends, analyze
 from contact_center.analytics.value import CustomerValue, PurchaseFact
+from contact_center.clock import TAIPEI
 from contact_center.db.cache import PerDatabase
 from contact_center.errors import ValidationFailed
 from contact_center.models import Asset, Customer, Purchase, Ticket
 
-TAIPEI = dt.timezone(dt.timedelta(hours=8))
 HISTORY_YEARS = 3  # the window repair rates and seasons are learned from
 MAX_TREND_DAYS = 3 * 366
 
@@ -53,10 +53,11 @@ def _local(at: dt.datetime) -> dt.date:
     return at.astimezone(TAIPEI).date()
 
 
-async def repair_anomalies(session: AsyncSession, as_of: dt.date) -> RepairAnomaliesOut:
-    """Lemon units, batch-defect models and technicians with abnormal rework, as of a day."""
+async def repair_anomalies(session: AsyncSession, as_of: dt.date, *, fresh: bool = False) -> RepairAnomaliesOut:
+    """Lemon units, batch-defect models and technicians with abnormal rework, as of a day; `fresh`
+    computes them again even when a recent answer is remembered (the scan job stores what it finds)."""
     found, cached = _repairs.get(session, as_of)
-    if found and cached is not None:
+    if found and cached is not None and not fresh:
         return cached
     since = dt.datetime.combine(as_of.replace(year=as_of.year - HISTORY_YEARS), dt.time(), TAIPEI)
     until = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), TAIPEI)

@@ -1,6 +1,7 @@
 """The incremental repair-anomaly check: when a repair ticket is opened, its unit is checked against
 the fleet baselines (built from the tickets in a worker thread, rebuilt every `BASELINE_SECONDS`),
-after the response is sent. A unit newly found abnormal is announced once a day to supervisors and QA.
+after the response is sent. What it finds is stored as a flag (`flags.record`): the table, not this
+process's memory, decides that a unit is announced once, and it survives restarts.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center.analytics.repairs import Baselines, RepairRecord, check_unit
-from contact_center.analytics.service import HISTORY_YEARS, TAIPEI, AssetAnomaly
+from contact_center.analytics.service import HISTORY_YEARS, AssetAnomaly
+from contact_center.clock import TAIPEI
 from contact_center.models import Asset, Ticket
 
 BASELINE_SECONDS = 6 * 3600.0
@@ -32,7 +34,6 @@ class RepairWatch:
     def __init__(self) -> None:
         self._baselines: dict[URL, tuple[float, Baselines]] = {}
         self._lock = asyncio.Lock()
-        self._announced: set[tuple[URL, int, dt.date]] = set()
 
     async def _fleet(self, session: AsyncSession, as_of: dt.date) -> Baselines:
         key = (session.bind or session.get_bind()).engine.url
@@ -66,11 +67,3 @@ class RepairWatch:
                             expected=round(flag.expected, 3), rate_ratio=round(flag.rate_ratio, 2),
                             other_tickets=flag.other_tickets, p_value=flag.p_value, p_adjusted=flag.p_adjusted,
                             score=round(flag.score, 3))  # fmt: skip
-
-    def first_today(self, session: AsyncSession, asset_id: int, today: dt.date) -> bool:
-        """True once per unit per day: a unit repaired twice in a day is announced once."""
-        key = ((session.bind or session.get_bind()).engine.url, asset_id, today)
-        if key in self._announced:
-            return False
-        self._announced.add(key)
-        return True

@@ -1,4 +1,5 @@
-"""The single customer view (seeds 002/004): profile, products, tickets, contacts, value, satisfaction."""
+"""The single customer view (seeds 002/004): profile, products (with their repair flags), tickets, contacts,
+value, satisfaction."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center.analytics import flags
+from contact_center.clock import TAIPEI
 from contact_center.customers import history_repository as repository
 from contact_center.customers import schemas as s
 from contact_center.customers.service import get, to_schema
 from contact_center.pagination import check_window
 
-TAIPEI = dt.timezone(dt.timedelta(hours=8))
 WARRANTY_SOON_DAYS = 30
 OPEN_TICKETS_SHOWN = 50
 CONTACTS_SHOWN = 20
@@ -31,7 +33,7 @@ def coverage_state(until: dt.date | None, today: dt.date) -> tuple[str, int | No
     return ("expiring" if days <= WARRANTY_SOON_DAYS else "in_warranty"), days
 
 
-def _asset_view(row: Row[Any], today: dt.date) -> s.AssetView:
+def _asset_view(row: Row[Any], today: dt.date, flag: flags.UnitFlag | None) -> s.AssetView:
     warranty, days_left = coverage_state(row.warranty_until, today)
     maintenance, _ = coverage_state(row.maintenance_until, today)
     fields = {k: v for k, v in row._mapping.items() if k != "repairs"}
@@ -41,7 +43,11 @@ def _asset_view(row: Row[Any], today: dt.date) -> s.AssetView:
         warranty_days_left=days_left,
         maintenance_state=maintenance,
         repairs=int(row.repairs),
-    )
+        repair_flag=None if flag is None else s.AssetRepairFlag(
+            repairs=flag.repairs, expected=flag.expected, rate_ratio=flag.rate_ratio,
+            first_flagged_on=flag.first_flagged_on, status=flag.status,
+        ),
+    )  # fmt: skip
 
 
 def _ticket_brief(row: Row[Any]) -> s.TicketBrief:
@@ -92,6 +98,7 @@ async def history(
     today = now.astimezone(TAIPEI).date()
     customer = await get(session, customer_id)
     assets = await repository.assets(session, customer_id)
+    flagged = await flags.open_unit_flags(session, customer_id) if assets else {}
     open_rows, open_total = await repository.open_tickets(session, customer_id, OPEN_TICKETS_SHOWN)
     page, total = await repository.tickets_page(session, customer_id, tickets_limit, tickets_offset)
     stats = await repository.ticket_stats(session, customer_id, since=now - dt.timedelta(days=365))
@@ -100,7 +107,7 @@ async def history(
     repairs, satisfaction, kinds = _summaries(stats)
     return s.CustomerHistory(
         customer=to_schema(customer),
-        assets=[_asset_view(row, today) for row in assets],
+        assets=[_asset_view(row, today, flagged.get(row.id)) for row in assets],
         open_tickets=[_ticket_brief(row) for row in open_rows],
         open_tickets_total=open_total,
         tickets=s.TicketPage(

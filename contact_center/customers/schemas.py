@@ -79,6 +79,16 @@ class LookupResult(msgspec.Struct):
     customers: list[Customer]
 
 
+class AssetRepairFlag(msgspec.Struct):
+    """The unit is repaired abnormally often for its model and age (a repair flag not cleared)."""
+
+    repairs: int
+    expected: float  # repairs a unit of its model and age would have had
+    rate_ratio: float
+    first_flagged_on: dt.date
+    status: str  # open | acknowledged
+
+
 class AssetView(msgspec.Struct):
     id: int
     product_model: str
@@ -94,6 +104,7 @@ class AssetView(msgspec.Struct):
     maintenance_state: str
     repairs: int
     last_repair_at: dt.datetime | None
+    repair_flag: AssetRepairFlag | None = None
 
 
 class TicketBrief(msgspec.Struct):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
 from contact_center import phones as phone_numbers
 from contact_center.customers import repository
 from contact_center.customers import schemas as s
@@ -86,7 +86,7 @@ async def create(session: AsyncSession, data: s.CustomerCreate) -> Customer:
         taboos=data.taboos,
         notes=data.notes,
         value_tier=data.value_tier,
-        customer_since=dt.date.today(),
+        customer_since=clock.today(),
         extra={},
     )
     customer.phones = normalise_phones(data.phones)

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from contact_center import phones as phone_numbers
+from contact_center.clock import TAIPEI
 from contact_center.tickets.workflow import OPEN_STATUSES, PRIORITIES, STATUSES
 
-TAIPEI = dt.timezone(dt.timedelta(hours=8))
 Row = dict[str, Any]
 
 

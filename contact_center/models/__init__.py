@@ -12,6 +12,7 @@ from contact_center.models.nlp_model import NlpModel
 from contact_center.models.offer import Offer, OfferResponse, Snapshot
 from contact_center.models.purchase import Purchase
 from contact_center.models.queue import Queue
+from contact_center.models.repair_flag import RepairFlag
 from contact_center.models.routing_rule import RoutingRule
 from contact_center.models.sla_policy import SlaPolicy
 from contact_center.models.task import Task
@@ -40,6 +41,7 @@ __all__ = [
     "OfferResponse",
     "Purchase",
     "Queue",
+    "RepairFlag",
     "Role",
     "RoutingRule",
     "SlaPolicy",

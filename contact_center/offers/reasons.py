@@ -14,6 +14,7 @@ from typing import Final, TypeAlias
 import msgspec
 
 __all__ = [
+    "ABNORMAL_REPAIRS",
     "ASSET_AGE",
     "CO_OWNED",
     "CUE_HEARD",
@@ -39,6 +40,7 @@ TOTAL_REPAIRS: Final = "total_repairs"  # count (rules without a window)
 WARRANTY_ENDING: Final = "warranty_ending"  # days (left, 0 = today), date
 WARRANTY_ENDED: Final = "warranty_ended"  # days (ago), date
 ASSET_AGE: Final = "asset_age"  # years, model
+ABNORMAL_REPAIRS: Final = "abnormal_repairs"  # count (the unit's repairs), expected (for its model and age)
 OWNS: Final = "owns"  # model
 TIER: Final = "tier"  # tier
 CUE_HEARD: Final = "cue_heard"  # cues (the configured words heard)
@@ -48,7 +50,7 @@ CUSTOM: Final = "custom"  # template + every other reason's params, title, produ
 TEMPLATE_PLACEHOLDERS: Final = frozenset(
     [
         *("title", "product_model", "model", "tier", "cues"),
-        *("days", "date", "years", "repeats", "months", "count", "window_months"),
+        *("days", "date", "years", "repeats", "months", "count", "window_months", "expected"),
     ]
 )
 """Names an offer's `reason_template` may use as {name}; one whose value is missing stays as written."""
@@ -78,6 +80,7 @@ _ZH: Final[Mapping[str, str]] = {
     WARRANTY_ENDING: "保固將於 {days} 天後到期，建議加購延長保固",
     WARRANTY_ENDED: "保固已於 {days} 天前到期，建議加購延長保固",
     ASSET_AGE: "機齡 {years} 年，能源效率較新機差",
+    ABNORMAL_REPAIRS: "此機台報修頻率異常（同型號同機齡預期 {expected} 次，實際 {count} 次），建議以舊換新",
     OWNS: "已擁有 {model}",
     TIER: "{tier}客戶專屬",
     CUE_HEARD: "客戶提到{cues}",
@@ -90,6 +93,8 @@ _EN: Final[Mapping[str, str]] = {
     WARRANTY_ENDING: "Warranty ends in {days}: suggest an extended warranty",
     WARRANTY_ENDED: "Warranty ended {days} ago: suggest an extended warranty",
     ASSET_AGE: "Unit is {years} old: less energy-efficient than a new model",
+    ABNORMAL_REPAIRS: "This unit is repaired abnormally often ({count}; {expected} expected for its model and age): "
+    "suggest a trade-in replacement",
     OWNS: "Owns {model}",
     TIER: "For {tier} customers",
     CUE_HEARD: "Customer mentioned {cues}",

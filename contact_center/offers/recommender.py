@@ -13,7 +13,9 @@ with `evidence` the strongest of:
 - repairs: 1 - 2 ** -(count - minimum + 1), count being the repairs in the rule's window: meeting the
   minimum gives 1/2, each repair beyond it halves the rest;
 - warranty: 1 - days / (window + 1), days being those left (or since it ended): the closer, the stronger;
-- age: 1 - 2 ** -(years - min_asset_age_years + 1).
+- age: 1 - 2 ** -(years - min_asset_age_years + 1);
+- abnormal repairs: 1 - expected / count, the share of the unit's repairs beyond what its model and age
+  explain (4 repairs where 0.8 are expected: 0.8).
 
 Each term is bounded, so the score lies in [1, 1 + CUE_WEIGHT + LIFT_WEIGHT + EVIDENCE_WEIGHT). What the
 customer says now weighs most, what similar customers own next, the strength of the rule evidence least:
@@ -36,6 +38,7 @@ import msgspec
 
 from contact_center.offers.coownership import CoOwnership, family_of
 from contact_center.offers.reasons import (
+    ABNORMAL_REPAIRS,
     ASSET_AGE,
     CO_OWNED,
     RECENT_REPAIRS,
@@ -120,6 +123,9 @@ def evidence(rules: OfferRules, reasons: Sequence[Reason]) -> float:
             value = 1.0 - _int(params, "days") / ((rules.warranty_ended_within_days or 0) + 1)
         elif reason.code == ASSET_AGE and rules.min_asset_age_years is not None:
             value = _halving(_int(params, "years") - rules.min_asset_age_years + 1)
+        elif reason.code == ABNORMAL_REPAIRS and _int(params, "count") > 0:
+            expected = params.get("expected", 0.0)
+            value = 1.0 - (expected if isinstance(expected, float | int) else 0.0) / _int(params, "count")
         strongest = max(strongest, min(max(value, 0.0), 1.0))
     return strongest
 

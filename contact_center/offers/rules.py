@@ -10,9 +10,9 @@ Every condition is optional; every given one must hold:
 
 - `owns` / `not_owns`: case-insensitive prefixes of `product_model`. The customer owns an asset starting
   with any of `owns`, and none starting with any of `not_owns`.
-- The asset conditions (age, warranty, repairs) must all hold on one and the same asset, chosen among the
-  assets matching `owns` (all assets when `owns` is empty): "this air conditioner is old *and* keeps
-  breaking down", never "one unit is old and another one broke".
+- The asset conditions (age, warranty, repairs, abnormal repairs) must all hold on one and the same asset,
+  chosen among the assets matching `owns` (all assets when `owns` is empty): "this air conditioner is old
+  *and* keeps breaking down", never "one unit is old and another one broke".
 - Age is in completed years from `installed_on` to today, like a person's age: `max_asset_age_years=2`
   holds until the day before the third anniversary. An asset without `installed_on` fails both bounds.
 - `warranty_ends_within_days=N`: 0 <= warranty_until - today <= N days (0: today is the last covered day).
@@ -21,6 +21,8 @@ Every condition is optional; every given one must hold:
 - Repairs: the repair dates d with (today minus M calendar months) <= d <= today, M being
   `repairs_within_months`, number at least `min_repairs` (1 when only M is given). Without M every repair
   up to today counts. A window start that falls on a missing day (31 May minus 3 months) is the month's end.
+- `abnormal_repairs`: true, the asset carries a standing abnormal-repair-frequency flag (QA's repair flags:
+  repaired far more often than units of its model and age); false, it carries none.
 - `tiers`: the customer's value tier is one of them.
 - `cue_words`: matched in the text (see `heard_cues`); they only rank offers, unless `required_cue`.
 
@@ -40,6 +42,7 @@ from typing import Final
 import msgspec
 
 from contact_center.offers.reasons import (
+    ABNORMAL_REPAIRS,
     ASSET_AGE,
     CUE_HEARD,
     CUSTOM,
@@ -60,6 +63,7 @@ from knowledge_base.normalize import converter
 
 __all__ = [
     "TIERS",
+    "AbnormalRepairs",
     "AssetFacts",
     "CustomerFacts",
     "Eligibility",
@@ -100,6 +104,7 @@ class OfferRules(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     warranty_ended_within_days: int | None = None
     min_repairs: int | None = None
     repairs_within_months: int | None = None
+    abnormal_repairs: bool | None = None  # true: only a flagged unit; false: only an unflagged one
     tiers: list[str] = []
     cue_words: list[str] = []
     required_cue: bool = False
@@ -115,6 +120,13 @@ class Offer(msgspec.Struct, frozen=True):
     reason_template: str | None = None  # the admin's own wording, shown as the first reason
 
 
+class AbnormalRepairs(msgspec.Struct, frozen=True):
+    """A standing repair flag on the unit: repaired far more often than units of its model and age."""
+
+    repairs: int
+    expected: float  # repairs a unit of its model and age would have had
+
+
 class AssetFacts(msgspec.Struct, frozen=True):
     """What the rules need to know about one asset the customer owns."""
 
@@ -123,6 +135,7 @@ class AssetFacts(msgspec.Struct, frozen=True):
     installed_on: dt.date | None = None
     warranty_until: dt.date | None = None  # the last covered day
     repair_dates: list[dt.date] = []  # one date per repair ticket, any order
+    abnormal: AbnormalRepairs | None = None  # None: not flagged
 
 
 class CustomerFacts(msgspec.Struct, frozen=True):
@@ -226,12 +239,15 @@ def _starts_with_any(model: str, prefixes: Iterable[str]) -> bool:
     return any(folded.startswith(prefix.strip().casefold()) for prefix in prefixes)
 
 
+_ASSET_CONDITIONS: Final = (*_LIMITS, "abnormal_repairs")
+
+
 def _has_asset_conditions(rules: OfferRules) -> bool:
-    return any(getattr(rules, name) is not None for name in _LIMITS)
+    return any(getattr(rules, name) is not None for name in _ASSET_CONDITIONS)
 
 
 def _asset_condition_names(rules: OfferRules) -> list[str]:
-    return [name for name in _LIMITS if getattr(rules, name) is not None]
+    return [name for name in _ASSET_CONDITIONS if getattr(rules, name) is not None]
 
 
 def _repair_reason(dates: Sequence[dt.date], window_months: int | None) -> Reason:
@@ -287,8 +303,19 @@ def _check_age(rules: OfferRules, asset: AssetFacts, today: dt.date, check: _Ass
         check.reasons.append(Reason(ASSET_AGE, {"years": age, "model": asset.product_model}))
 
 
+def _check_abnormal(wanted: bool, asset: AssetFacts, check: _AssetCheck) -> None:
+    if (asset.abnormal is not None) != wanted:
+        check.failed.append("abnormal_repairs")
+    elif asset.abnormal is not None:  # only a flag is evidence; "not flagged" just scopes the offer
+        check.reasons.append(
+            Reason(ABNORMAL_REPAIRS, {"count": asset.abnormal.repairs, "expected": round(asset.abnormal.expected, 1)})
+        )
+
+
 def _check_asset(rules: OfferRules, asset: AssetFacts, today: dt.date) -> _AssetCheck:
     check = _AssetCheck()
+    if rules.abnormal_repairs is not None:
+        _check_abnormal(rules.abnormal_repairs, asset, check)
     if rules.min_repairs is not None or rules.repairs_within_months is not None:
         _check_repairs(rules, asset, today, check)
     if rules.warranty_ends_within_days is not None or rules.warranty_ended_within_days is not None:

@@ -2,7 +2,7 @@
 answers, conversion per offer, and the nightly co-ownership statistics.
 
 The decisions themselves are pure (`rules`, `recommender`, `coownership`); this module gathers the
-facts they need from the database: the customer's tier, products, repairs and earlier answers.
+facts they need from the database: the customer's tier, products, repairs, repair flags and earlier answers.
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ import msgspec
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
+from contact_center.analytics import flags
+from contact_center.clock import TAIPEI
 from contact_center.db.cache import PerDatabase
 from contact_center.errors import Conflict, NotFound, ValidationFailed
 from contact_center.models import Asset, Customer, Offer, OfferResponse, Snapshot, Ticket
@@ -23,7 +26,6 @@ from contact_center.offers.coownership import CoOwnership
 from contact_center.offers.reasons import Reason, describe
 from contact_center.offers.recommender import RESPONSES, recommend
 
-TAIPEI = dt.timezone(dt.timedelta(hours=8))
 COOWNERSHIP = "offers.coownership"
 MAX_TEXT = 10_000
 
@@ -162,7 +164,7 @@ async def update(session: AsyncSession, offer_id: int, data: OfferIn) -> OfferOu
 
 
 async def facts(session: AsyncSession, customer_id: int, today: dt.date) -> offer_rules.CustomerFacts:
-    """Tier, products and each product's repair dates: what the rules look at."""
+    """Tier, products, each product's repair dates and standing repair flag: what the rules look at."""
     customer = await session.get(Customer, customer_id)
     if customer is None:
         raise NotFound(f"no customer {customer_id}")
@@ -175,10 +177,13 @@ async def facts(session: AsyncSession, customer_id: int, today: dt.date) -> offe
     )
     for asset_id, created_at in rows.all():
         repairs[asset_id].append(created_at.astimezone(TAIPEI).date())
+    flagged = {asset_id: offer_rules.AbnormalRepairs(flag.repairs, flag.expected)
+               for asset_id, flag in (await flags.open_unit_flags(session, customer_id)).items()}  # fmt: skip
     return offer_rules.CustomerFacts(
         customer_id=customer_id, tier=customer.value_tier, today=today,
         assets=[offer_rules.AssetFacts(asset_id=a.id, product_model=a.product_model, installed_on=a.installed_on,
-                                       warranty_until=a.warranty_until, repair_dates=sorted(repairs[a.id]))
+                                       warranty_until=a.warranty_until, repair_dates=sorted(repairs[a.id]),
+                                       abnormal=flagged.get(a.id))
                 for a in assets],
     )  # fmt: skip
 
@@ -213,7 +218,7 @@ async def suggest(session: AsyncSession, data: SuggestIn, today: dt.date | None 
         raise ValidationFailed("limit must be between 1 and 10")
     if len(data.text) > MAX_TEXT:
         raise ValidationFailed(f"text is longer than {MAX_TEXT} characters")
-    today = today or dt.datetime.now(TAIPEI).date()
+    today = today or clock.today()
     customer_facts = await facts(session, data.customer_id, today)
     rows = (await session.execute(select(Offer).where(Offer.active.is_(True)))).scalars().all()
     if not rows:

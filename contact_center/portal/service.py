@@ -19,7 +19,7 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contact_center import phones
+from contact_center import clock, phones
 from contact_center.auth import service as auth_service
 from contact_center.customers import repository as customer_repository
 from contact_center.customers.service import normalise_phones
@@ -128,7 +128,7 @@ async def register(session: AsyncSession, data: Registration) -> User:
     customer = await _linked_customer(session, e164, data.reference)
     if customer is None:
         customer = Customer(name=name, emails=[data.email] if data.email else [], important_dates=[], extra={},
-                            value_tier="standard", customer_since=dt.date.today())  # fmt: skip
+                            value_tier="standard", customer_since=clock.today())  # fmt: skip
         customer.phones = normalise_phones([data.phone])
         session.add(customer)
         await session.flush()

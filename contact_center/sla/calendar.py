@@ -28,9 +28,10 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from contact_center.clock import TAIPEI
+
 __all__ = ["TAIPEI", "BusinessCalendar", "OpenPause", "Pause"]
 
-TAIPEI = dt.timezone(dt.timedelta(hours=8), "Asia/Taipei")
 
 Pause = tuple[dt.datetime, dt.datetime | None]
 _Span = tuple[dt.datetime, dt.datetime]  # UTC, start < end

@@ -15,10 +15,11 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center.clock import TAIPEI
 from contact_center.db.cache import PerDatabase
 from contact_center.errors import Conflict, NotFound, ValidationFailed
 from contact_center.models import BusinessCalendarRow, SlaPolicy
-from contact_center.sla.calendar import TAIPEI, BusinessCalendar
+from contact_center.sla.calendar import BusinessCalendar
 from contact_center.sla.holidays_tw import taiwan_calendar
 
 log = structlog.get_logger(__name__)

@@ -19,7 +19,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
-from contact_center.sla.calendar import TAIPEI, BusinessCalendar
+from contact_center.clock import TAIPEI
+from contact_center.sla.calendar import BusinessCalendar
 
 __all__ = ["DEFAULT_WEEKLY", "HOLIDAYS", "MAKEUP_WORKDAYS", "taiwan_calendar"]
 

@@ -7,8 +7,9 @@ import datetime as dt
 from sqlalchemy import and_, extract, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center.clock import TAIPEI
 from contact_center.models import Asset, Customer, Task, Ticket
-from contact_center.tasks.service import CHECK_IN_AFTER, RENEWAL_WITHIN, TAIPEI
+from contact_center.tasks.service import CHECK_IN_AFTER, RENEWAL_WITHIN
 
 MORNING = dt.time(10, 0)
 

@@ -19,7 +19,6 @@ from contact_center.models import Task, Ticket
 from contact_center.pagination import Page, check_window
 from contact_center.tasks import schemas as s
 
-TAIPEI = dt.timezone(dt.timedelta(hours=8))
 OUTCOMES = ("reached", "no_answer", "call_back", "not_interested", "sold", "cancelled")
 CHECK_IN_AFTER = dt.timedelta(days=3)
 RENEWAL_WITHIN = dt.timedelta(days=30)

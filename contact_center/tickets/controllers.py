@@ -6,13 +6,12 @@ import datetime as dt
 import logging
 from typing import Any
 
-import msgspec
 from litestar import Controller, Litestar, Request, Response, delete, get, patch, post
 from litestar.background_tasks import BackgroundTask
 from litestar.channels import ChannelsPlugin
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contact_center import realtime
+from contact_center import clock, realtime
 from contact_center.auth.guards import DESK, STAFF, current_user, requires
 from contact_center.models import Role
 from contact_center.nlp.service import ClassifierHolder
@@ -28,7 +27,6 @@ def _actor(request: Request[Any, Any, Any]) -> int | None:
 
 
 log = logging.getLogger(__name__)
-TAIPEI = dt.timezone(dt.timedelta(hours=8))
 
 
 async def _proposal(
@@ -45,21 +43,24 @@ async def _proposal(
 
 
 async def _check_repaired_unit(app: Litestar, asset_id: int) -> None:
-    """After the commit: is this unit now repaired abnormally often? Supervisors and QA hear of it."""
+    """After the commit: is this unit now repaired abnormally often? The flag is stored (the screen-pop
+    and the offers read it); supervisors and QA hear of it when it is news, not on every repair."""
+    from contact_center.analytics import flags
     from contact_center.analytics.watch import RepairWatch
 
     watch: RepairWatch = app.state.repair_watch
-    today = dt.datetime.now(TAIPEI).date()
+    today = clock.today()
     try:
-        async with app.state.session_factory() as session:
-            flag = await watch.check(session, asset_id, today)
-            if flag is None or not watch.first_today(session, asset_id, today):
+        async with app.state.session_factory() as session, session.begin():
+            found = await watch.check(session, asset_id, today)
+            if found is None:
                 return
+            news = await flags.record(session, [flags.unit(found)], today)
     except Exception:  # the ticket is saved; a failed check must not look like a failed request
         log.exception("repair anomaly check failed", extra={"asset_id": asset_id})
         return
-    realtime.publish(app.plugins.get(ChannelsPlugin), realtime.SUPERVISORS,
-                     {"type": "repair_anomaly", **msgspec.structs.asdict(flag)})  # fmt: skip
+    channels = app.plugins.get(ChannelsPlugin)
+    realtime.publish_all(channels, ((realtime.SUPERVISORS, flags.announcement(flag)) for flag in news))
 
 
 class TicketController(Controller):

@@ -12,10 +12,10 @@ import msgspec
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center.clock import TAIPEI
 from contact_center.models import AgentProfile, Call, Ticket, User
 from contact_center.tickets.workflow import OPEN_STATUSES
 
-TAIPEI = dt.timezone(dt.timedelta(hours=8))
 SERVICE_LEVEL_SECONDS = 20
 AT_RISK_WITHIN = dt.timedelta(hours=1)
 

@@ -87,6 +87,8 @@ def test_the_worklist_shows_call_backs_and_records_outcomes(page: Page, live_ser
     page.get_by_role("button", name="登入").click()
     worklist = page.get_by_test_id("worklist")
     expect(worklist).to_contain_text("續約提醒：冷氣保固將到期")
+    # The rows are rendered by the server; the buttons act once desk.js runs (its socket then connects).
+    expect(page.get_by_test_id("ws-status")).to_have_attribute("data-state", "connected")
     expect(worklist.get_by_role("button", name="0912 345 678")).to_be_visible()  # click-to-dial from the worklist
     worklist.get_by_role("button", name="已聯絡").click()
     expect(worklist.locator("tr[data-task]")).to_have_count(0)

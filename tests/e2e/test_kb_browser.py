@@ -47,7 +47,9 @@ async def _prepare(url: str) -> int:
                                   public=True, status="published", helpful=0, not_helpful=0))  # fmt: skip
         session.add(Ticket(customer_id=customer.id, kind="repair", subject="熱水器一直點不著", description="",
                            status="open", extra={}, sla_pauses=[], escalation_level=0))  # fmt: skip
-        warranty_end = dt.date.today() + dt.timedelta(days=12)
+        warranty_end = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date() + dt.timedelta(
+            days=12
+        )  # the app counts days in Taipei
         session.add(Asset(customer_id=customer.id, product_model="RAC-22", warranty_until=warranty_end, extra={}))
         session.add(Offer(code="EXT-2Y", title="延長保固兩年", product_model="EXT-2Y", description="",
                           rules={"owns": ["RAC"], "warranty_ends_within_days": 30}, active=True))  # fmt: skip

@@ -133,3 +133,80 @@ def test_agents_cannot_open_the_dashboard(page: Page, live_server: str, db_url: 
     response = page.goto(f"{live_server}/qa")
     assert response is not None and response.status == 403
     expect(page.get_by_test_id("forbidden")).to_contain_text("您的角色無法開啟此頁面")
+
+
+async def _stored_model_flag(url: str) -> None:
+    """A batch-defect flag the nightly scan stored before QA opened the page."""
+    from contact_center.analytics import flags
+
+    engine = create_engine(DatabaseSettings(url=url))
+    async with create_session_factory(engine)() as s, s.begin():
+        evidence = {"product_model": "WM-10", "recent_repairs": 31, "expected": 12.5, "rate_ratio": 2.48}
+        await flags.record(s, [flags.Found(flags.MODEL, "WM-10", evidence)], TODAY - dt.timedelta(days=2))
+    await engine.dispose()
+
+
+async def _agent_token(url: str) -> str:
+    engine = create_engine(DatabaseSettings(url=url))
+    async with create_session_factory(engine)() as s, s.begin():
+        token = await auth_service.create_token(s, "alice")
+    await engine.dispose()
+    return token
+
+
+def _repair_ticket(base: str, token: str, external_id: str, url: str) -> None:
+    """An agent opens a repair ticket for the unit (as the desk would), over the API."""
+    import json
+    import urllib.request
+
+    from sqlalchemy import select
+
+    async def asset() -> tuple[int, int]:
+        engine = create_engine(DatabaseSettings(url=url))
+        async with create_session_factory(engine)() as s:
+            row = (await s.execute(select(Asset.id, Asset.customer_id).where(Asset.external_id == external_id))).one()
+        await engine.dispose()
+        return row[0], row[1]
+
+    asset_id, customer_id = run_in_thread(asset())
+    body = json.dumps({"kind": "repair", "subject": "冷氣又不冷", "customer_id": customer_id, "asset_id": asset_id})
+    request = urllib.request.Request(f"{base}/api/tickets", data=body.encode(), method="POST",
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})  # fmt: skip
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 201
+
+
+def test_qa_sees_a_new_lemon_alert_live_and_acknowledges_it(page: Page, live_server: str, db_url: str) -> None:
+    run_in_thread(_seed(db_url))
+    run_in_thread(_stored_model_flag(db_url))
+    token = run_in_thread(_agent_token(db_url))
+    _sign_in(page, live_server, "qa1")
+    page.goto(f"{live_server}/qa")
+    alerts = page.get_by_test_id("alerts")
+    expect(alerts.get_by_role("heading", name=re.compile("警示"))).to_be_visible()
+    expect(alerts.get_by_test_id("alerts-live")).to_have_attribute("data-state", "connected", timeout=15_000)
+    rows = alerts.get_by_test_id("alert")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("型號")
+    expect(rows.first).to_contain_text("WM-10")
+    expect(rows.first).to_contain_text("近期報修 31 次／預期 12.5 次（2.5 倍）")
+
+    _repair_ticket(live_server, token, "LEMON", db_url)  # the incremental check finds the lemon: pushed live
+    expect(rows).to_have_count(2, timeout=30_000)
+    lemon = rows.first
+    expect(lemon).to_contain_text("LEMON · RAC-28NK")
+    expect(lemon).to_contain_text("機台")
+    expect(lemon).to_contain_text(re.compile(r"報修 1\d 次／預期 \d+(\.\d)? 次"))
+    expect(lemon).to_have_class(re.compile("alert-new"))
+    expect(alerts.get_by_test_id("alerts-total")).to_have_text("2")
+
+    lemon.get_by_role("button", name="確認").click()
+    expect(lemon).to_contain_text("已確認")
+    expect(alerts.get_by_test_id("alerts-total")).to_have_text("1")
+    _repair_ticket(live_server, token, "LEMON", db_url)  # known now: no second alert
+    page.wait_for_timeout(1500)
+    expect(rows).to_have_count(2)
+
+    page.reload()  # the stored list: only the model flag is still open
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("WM-10")

@@ -109,3 +109,42 @@ async def test_warranty_states_are_computed_in_taiwan_time(sessions: async_sessi
     states = {a.product_model: (a.warranty_state, a.warranty_days_left, a.repairs) for a in view.assets}
     assert states["RAC-36NK"] == ("expiring", 19, 0)
     assert states["WM-12V"][0] == "expired" and states["WM-12V"][2] == 1
+
+
+async def test_a_flagged_unit_carries_its_repair_flag_until_cleared(
+    sessions: async_sessionmaker[AsyncSession], client: AsyncTestClient[Any], agent_headers: dict[str, str]
+) -> None:
+    from sqlalchemy import select
+
+    from contact_center.analytics import flags
+
+    customer_id = await _busy_customer(sessions, tickets=3)
+    other_id = await _busy_customer(sessions, tickets=1)
+
+    async def washer_of(session: AsyncSession, owner: int) -> int:
+        return (
+            await session.scalars(select(Asset.id).where(Asset.customer_id == owner, Asset.product_model == "WM-12V"))
+        ).one()
+
+    evidence = {"repairs": 6, "expected": 1.2, "rate_ratio": 5.0}
+    async with sessions() as session, session.begin():
+        washer, other_washer = await washer_of(session, customer_id), await washer_of(session, other_id)
+        found = [flags.Found(flags.UNIT, str(washer), evidence, customer_id, washer),
+                 flags.Found(flags.UNIT, str(other_washer), evidence, other_id, other_washer)]  # fmt: skip
+        news = await flags.record(session, found, dt.date(2026, 10, 30))
+
+    body = (await client.get(f"/api/customers/{customer_id}/history", headers=agent_headers)).json()
+    by_model = {a["product_model"]: a for a in body["assets"]}
+    assert by_model["RAC-36NK"]["repair_flag"] is None
+    assert by_model["WM-12V"]["repair_flag"] == {"repairs": 6, "expected": 1.2, "rate_ratio": 5.0,
+                                                 "first_flagged_on": "2026-10-30", "status": "open"}  # fmt: skip
+    async with sessions() as session, session.begin():
+        await flags.acknowledge(session, next(f.id for f in news if f.asset_id == washer), None)
+    async with sessions() as session:  # acknowledged: QA has seen it; the agent on the phone still should
+        view = await customer_history.history(session, customer_id, now=NOW)
+    assert [a.repair_flag.status if a.repair_flag else None for a in view.assets] == [None, "acknowledged"]
+    async with sessions() as session, session.begin():  # the full scan finds only the other customer's washer
+        await flags.record(session, [found[1]], dt.date(2026, 11, 1), full_scan=True)
+    async with sessions() as session:
+        view = await customer_history.history(session, customer_id, now=NOW)
+    assert all(a.repair_flag is None for a in view.assets)

@@ -129,3 +129,41 @@ async def test_the_nightly_job_counts_what_customers_own_together(sessions: asyn
         assert snapshot.name == offer_service.COOWNERSHIP
         stats = await offer_service.coownership(s)
         assert stats is not None and stats.owned_together("RAC", "DH") == 9
+
+
+async def test_a_trade_in_is_offered_for_a_unit_flagged_as_repaired_abnormally_often(
+    client: AsyncTestClient[Any],
+    admin_headers: dict[str, str],
+    agent_headers: dict[str, str],
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    from contact_center.analytics import flags
+
+    trade_in = {"code": "TRADE-IN", "title": "報修異常機台 以舊換新", "product_model": "SVC-TRADEIN",
+                "rules": {"owns": ["RAC"], "abnormal_repairs": True}}  # fmt: skip
+    refused = await client.post("/api/offers", json={**trade_in, "rules": {"abnormal_repairs": "yes"}},
+                                headers=admin_headers)  # fmt: skip
+    assert refused.status_code == 400 and "abnormal_repairs" in refused.text
+    created = await client.post("/api/offers", json=trade_in, headers=admin_headers)
+    assert created.status_code == 201, created.text
+    assert created.json()["rules"]["abnormal_repairs"] is True
+    lemon_owner, healthy_owner = await _customer(sessions), await _customer(sessions)
+    async with sessions() as s, s.begin():
+        unit = (await s.execute(select(Asset).where(Asset.customer_id == lemon_owner))).scalar_one()
+        evidence = {"repairs": 4, "expected": 0.8, "rate_ratio": 5.0, "external_id": None, "product_model": "RAC-22"}
+        await flags.record(s, [flags.Found(flags.UNIT, str(unit.id), evidence, lemon_owner, unit.id)], TODAY)
+
+    async def suggested(customer_id: int, lang: str = "zh-Hant") -> dict[str, Any]:
+        found = await client.post("/api/offers/suggest", json={"customer_id": customer_id, "lang": lang, "limit": 5},
+                                  headers=agent_headers)  # fmt: skip
+        assert found.status_code == 200, found.text
+        return {o["code"]: o for o in found.json()}
+
+    offer = (await suggested(lemon_owner))["TRADE-IN"]
+    assert offer["asset_id"] == unit.id
+    assert offer["reasons"][0] == "此機台報修頻率異常（同型號同機齡預期 0.8 次，實際 4 次），建議以舊換新"
+    assert "abnormally often" in (await suggested(lemon_owner, "en"))["TRADE-IN"]["reasons"][0]
+    assert "TRADE-IN" not in await suggested(healthy_owner)
+    async with sessions() as s, s.begin():  # the full scan no longer finds it: cleared, no more trade-in
+        await flags.record(s, [], TODAY, full_scan=True)
+    assert "TRADE-IN" not in await suggested(lemon_owner)

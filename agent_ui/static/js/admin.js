@@ -220,6 +220,7 @@
       const rules = { owns: list(f.owns.value), not_owns: list(f.not_owns.value), cue_words: list(f.cue_words.value),
         tiers: [...form.querySelectorAll("[name=tiers]:checked")].map((c) => c.value), required_cue: f.required_cue.checked };
       for (const name of NUMBERS) rules[name] = number(f[name]);
+      rules.abnormal_repairs = f.abnormal_repairs.value === "" ? null : f.abnormal_repairs.value === "true";
       const body = { code: f.code.value.trim(), title: f.title.value, product_model: f.product_model.value,
         description: f.description.value, reason_template: f.reason_template.value.trim() || null,
         active: f.active.checked, rules };

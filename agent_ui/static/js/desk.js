@@ -47,9 +47,13 @@
   const phoneButton = (p) => `<button type="button" class="phone dial" data-dial="${esc(p.e164)}">${esc(p.display)}</button>`;
   const ticketLine = (x) => `<li><span class="kind">${esc(t(x.kind))}</span> ${esc(x.subject)} <small>${esc(x.created_at.slice(0, 10))} · ${esc(t(x.status))}</small></li>`;
 
+  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
+  // A unit QA flagged as repaired abnormally often: the agent should know before offering another repair.
+  const repairFlag = (f) => (f ? ` <span class="badge-alert" data-testid="repair-flag" title="${esc(t("repair_flag_since"))} ${esc(f.first_flagged_on)}">⚠ ${esc(fill(t("repair_flag"), { repairs: f.repairs, expected: Number(f.expected).toFixed(1) }))}</span>` : "");
+
   function singleView(h) {
     const c = h.customer;
-    const assets = h.assets.map((a) => `<li>${esc(a.product_name || a.product_model)} <span class="state state-${esc(a.warranty_state)}">${esc(t(a.warranty_state))}</span> · ${esc(t("repairs"))} ${a.repairs}</li>`).join("");
+    const assets = h.assets.map((a) => `<li data-asset="${a.id}">${esc(a.product_name || a.product_model)} <span class="state state-${esc(a.warranty_state)}">${esc(t(a.warranty_state))}</span> · ${esc(t("repairs"))} ${a.repairs}${repairFlag(a.repair_flag)}</li>`).join("");
     return `<h2><a href="/desk/customers/${c.id}" data-testid="pop-customer">${esc(c.name)}</a> <span class="tier tier-${esc(c.value_tier)}">${esc(t(c.value_tier))}</span></h2>
       ${c.taboos ? `<p class="warn">⚠ ${esc(c.taboos)}</p>` : ""}
       ${c.preferences ? `<p class="muted">${esc(c.preferences)}</p>` : ""}

@@ -243,6 +243,118 @@
     (d, i) => pick(rows[i]));
   }
 
+  // -- alerts: stored repair flags, and new ones live over /ws/supervisor ----------------------------
+
+  const alertBox = document.querySelector("[data-alerts]");
+  const ALERT_PAGE = 50;
+  let alertsTotal = 0;  // open flags, live ones included: the count shown
+  let alertsLoaded = 0;  // rows read from the API, and how many it had: when to offer "show more"
+  let alertsListed = 0;
+
+  function evidence(f) {
+    const e = f.evidence || {};
+    const values = { repairs: e.repairs, recent: e.recent_repairs, reworks: e.reworks, expected: number(e.expected, 1),
+      ratio: number(e.rate_ratio, 1) };
+    return fill(t(`evidence_${f.kind}`), values);
+  }
+
+  function subject(f) {
+    const e = f.evidence || {};
+    if (f.kind === "unit") return `${e.external_id || "#" + f.asset_id} · ${e.product_model || ""}`;
+    return f.kind === "technician" ? e.technician || f.subject : e.product_model || f.subject;
+  }
+
+  function alertRow(f, fresh) {
+    const tr = document.createElement("tr");
+    tr.dataset.flag = f.id;
+    tr.dataset.testid = "alert";
+    if (fresh) tr.className = "alert-new";
+    const who = f.kind === "unit" ? `<button type="button" class="link" data-alert-unit>${esc(subject(f))}</button>` : esc(subject(f));
+    tr.innerHTML = `<td><span class="alert-kind">${esc(t("kind_" + f.kind))}</span></td><td>${who}</td>
+      <td>${esc(evidence(f))}</td><td>${esc(f.first_flagged_on)}</td>
+      <td>${f.status === "open" ? `<button type="button" data-acknowledge="${f.id}">${esc(t("acknowledge"))}</button>` : esc(t("acknowledged"))}</td>`;
+    const unitButton = tr.querySelector("[data-alert-unit]");
+    if (unitButton) unitButton.addEventListener("click", () => unitTickets({ asset_id: f.asset_id, external_id: (f.evidence || {}).external_id }));
+    return tr;
+  }
+
+  function showAlertCount() {
+    document.querySelector("[data-alerts-total]").textContent = String(alertsTotal);
+    document.querySelector("[data-testid=alerts-table]").hidden = !alertBox.children.length;
+    document.querySelector("[data-alerts-empty]").hidden = alertBox.children.length > 0;
+    document.querySelector("[data-alerts-more]").hidden = alertsLoaded >= alertsListed;
+  }
+
+  async function loadAlerts() {
+    document.querySelector('[data-error="alerts"]').hidden = true;
+    try {
+      const page = await api(`/api/analytics/repair-flags?${query({ status: "open", limit: ALERT_PAGE, offset: alertsLoaded })}`);
+      for (const f of page.items) if (!alertBox.querySelector(`tr[data-flag="${f.id}"]`)) alertBox.appendChild(alertRow(f, false));
+      alertsLoaded += page.items.length;
+      alertsListed = page.total;
+      alertsTotal = Math.max(alertsTotal, page.total);
+      showAlertCount();
+    } catch (err) { failed("alerts", err); }
+  }
+
+  function reloadAlerts() {
+    alertBox.replaceChildren();
+    alertsLoaded = 0;
+    alertsTotal = 0;
+    loadAlerts();
+  }
+
+  // A live message carries the evidence at the top level, with the flag's id, kind and dates.
+  function liveAlert(m) {
+    const f = { id: m.flag_id, kind: m.kind, subject: m.subject, asset_id: m.asset_id, evidence: m,
+      first_flagged_on: m.first_flagged_on, status: m.status || "open" };
+    const old = alertBox.querySelector(`tr[data-flag="${f.id}"]`);
+    if (old) old.remove(); else alertsTotal += 1;
+    alertBox.prepend(alertRow(f, true));
+    showAlertCount();
+  }
+
+  function acknowledged(flagId) {
+    const tr = alertBox.querySelector(`tr[data-flag="${flagId}"]`);
+    if (!tr || tr.classList.contains("alert-done")) return;
+    tr.classList.remove("alert-new");
+    tr.classList.add("alert-done");
+    tr.lastElementChild.textContent = t("acknowledged");
+    alertsTotal = Math.max(0, alertsTotal - 1);
+    showAlertCount();
+  }
+
+  alertBox.addEventListener("click", async (e) => {
+    const button = e.target.closest("[data-acknowledge]");
+    if (!button) return;
+    button.disabled = true;
+    try {
+      const response = await fetch(`/api/analytics/repair-flags/${button.dataset.acknowledge}/acknowledge`,
+        { method: "POST", credentials: "same-origin", headers: { accept: "application/json" } });
+      const data = await response.json().catch(() => ({}));
+      if (!response.ok) throw new Error(data.message || response.statusText);
+      acknowledged(data.id);
+    } catch (err) { button.disabled = false; failed("alerts", err); }
+  });
+  document.querySelector("[data-alerts-more]").addEventListener("click", loadAlerts);
+
+  let retry = 0;
+  function live() {
+    const status = document.querySelector("[data-testid=alerts-live]");
+    const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/supervisor`);
+    socket.onopen = () => { retry = 0; status.dataset.state = "connected"; status.textContent = t("live"); };
+    socket.onmessage = (e) => {
+      const m = JSON.parse(e.data);  // wallboard snapshots come too: only the flags matter here
+      if (m.type === "repair_anomaly") liveAlert(m);
+      else if (m.type === "repair_flag_acknowledged") acknowledged(m.flag_id);
+      else if (m.type === "repair_flags_found") reloadAlerts();  // a scan found many at once
+    };
+    socket.onclose = () => {
+      status.dataset.state = "reconnecting"; status.textContent = t("reconnecting");
+      setTimeout(live, Math.min(10000, 500 * 2 ** retry++));
+    };
+  }
+
   // -- the period ---------------------------------------------------------------------------------
 
   async function load(parts) {
@@ -257,4 +369,6 @@
   form.addEventListener("submit", (e) => { e.preventDefault(); load(["anomalies", "trends", "quality"]); });
   form.elements.by.addEventListener("change", () => load(["quality"]));
   load(["anomalies", "trends", "quality"]);
+  loadAlerts();
+  live();
 })();

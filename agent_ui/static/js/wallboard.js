@@ -33,11 +33,19 @@
       <td>${x.escalation_level}</td><td><select data-reassign="${x.id}"><option value="">—</option>${agents.map((a) => `<option value="${a.id}"${a.id === x.assignee_id ? " selected" : ""}>${esc(a.name)}</option>`).join("")}</select></td></tr>`).join("");
   }
 
+  // A new repair flag: a unit, a model (batch defect) or a technician (rework), with its evidence.
+  function anomaly(m) {
+    if (m.kind === "model") return `${t("repair_anomaly_model")}: ${m.product_model} · ${m.recent_repairs} / ${m.expected}`;
+    if (m.kind === "technician") return `${t("repair_anomaly_technician")}: ${m.technician} · ${m.reworks} / ${m.expected}`;
+    return `${t("repair_anomaly")}: ${m.external_id || "#" + m.asset_id} ${m.product_model} · ${m.repairs} / ${m.expected}`;
+  }
+
   function connect() {
     const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/supervisor`);
     socket.onopen = () => { retry = 0; status.dataset.state = "connected"; status.textContent = t("ws_connected"); };
     socket.onmessage = (e) => { const m = JSON.parse(e.data); if (m.type === "wallboard") render(m); else if (m.type === "sla_escalation") toast.textContent = `#${m.ticket_id} ${m.subject}`;
-    else if (m.type === "repair_anomaly") toast.textContent = `${t("repair_anomaly")}: ${m.external_id || "#" + m.asset_id} ${m.product_model} · ${m.repairs} / ${m.expected}`; };
+    else if (m.type === "repair_anomaly") toast.textContent = anomaly(m);
+    else if (m.type === "repair_flags_found") toast.textContent = t("repair_flags_found").replace("{n}", m.new); };
     socket.onclose = () => { status.dataset.state = "reconnecting"; status.textContent = t("ws_reconnecting"); setTimeout(connect, Math.min(10000, 500 * 2 ** retry++)); };
   }
 

@@ -21,7 +21,7 @@ from contact_center.offers.recommender import (
     score,
     suppressed,
 )
-from contact_center.offers.rules import AssetFacts, CustomerFacts, Offer, OfferRules
+from contact_center.offers.rules import AbnormalRepairs, AssetFacts, CustomerFacts, Offer, OfferRules
 
 TODAY = dt.date(2024, 6, 15)
 
@@ -107,6 +107,20 @@ def test_stronger_rule_evidence_ranks_higher() -> None:
     warranty_soon = recommend([EXTENDED_WARRANTY], customer(warranty_in=3))[0]
     warranty_later = recommend([EXTENDED_WARRANTY], customer(warranty_in=50))[0]
     assert warranty_soon.score > warranty_later.score
+
+
+def test_a_more_abnormal_unit_is_stronger_evidence_for_a_trade_in() -> None:
+    trade_in = Offer("TRADE-IN", "以舊換新", "SVC-TRADEIN", OfferRules(abnormal_repairs=True))
+
+    def flagged(repairs: int, expected: float) -> CustomerFacts:
+        unit = AssetFacts(7, "RAC-28NK", dt.date(2018, 4, 1), abnormal=AbnormalRepairs(repairs, expected))
+        return CustomerFacts(42, "gold", [unit], TODAY)
+
+    barely = recommend([trade_in], flagged(3, 1.4))[0]
+    far_off = recommend([trade_in], flagged(12, 0.9))[0]
+    assert far_off.score > barely.score
+    assert barely.score == score(0, 1.0, 1 - 1.4 / 3)
+    assert recommend([trade_in], customer()) == []  # nothing flagged: no trade-in
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from contact_center.offers import reasons
 from contact_center.offers.rules import (
+    AbnormalRepairs,
     AssetFacts,
     CustomerFacts,
     Eligibility,
@@ -34,8 +35,9 @@ def asset(
     installed: dt.date | None = dt.date(2020, 1, 1),
     warranty: dt.date | None = None,
     repairs: tuple[dt.date, ...] = (),
+    abnormal: AbnormalRepairs | None = None,
 ) -> AssetFacts:
-    return AssetFacts(asset_id, model, installed, warranty, list(repairs))
+    return AssetFacts(asset_id, model, installed, warranty, list(repairs), abnormal)
 
 
 def customer(*assets: AssetFacts, tier: str = "standard", today: dt.date = TODAY) -> CustomerFacts:
@@ -227,6 +229,52 @@ def test_asset_conditions_only_look_at_owned_prefixes() -> None:
     assert verdict.failed == ["min_repairs"]
 
 
+# --- abnormal repair frequency -----------------------------------------------------------------------------
+
+LEMON = AbnormalRepairs(repairs=4, expected=0.8)
+
+
+def test_abnormal_repairs_needs_a_flagged_unit_and_says_why() -> None:
+    rules = OfferRules(abnormal_repairs=True)
+    verdict = check(rules, customer(asset(1), asset(2, abnormal=LEMON)))
+    assert verdict.eligible and verdict.matched_asset_id == 2
+    assert verdict.reasons == [Reason("abnormal_repairs", {"count": 4, "expected": 0.8})]
+    assert describe(verdict.reasons[0]) == "此機台報修頻率異常（同型號同機齡預期 0.8 次，實際 4 次），建議以舊換新"
+    assert check(rules, customer(asset(1))).failed == ["abnormal_repairs"]
+    assert check(rules, customer()).failed == ["abnormal_repairs"]  # nothing owned, nothing flagged
+
+
+def test_abnormal_repairs_false_keeps_an_offer_away_from_flagged_units() -> None:
+    rules = OfferRules(owns=["RAC"], abnormal_repairs=False)
+    assert check(rules, customer(asset(1, abnormal=LEMON))).failed == ["abnormal_repairs"]
+    healthy = check(rules, customer(asset(1, abnormal=LEMON), asset(2)))
+    assert healthy.eligible and healthy.matched_asset_id == 2
+    assert [r.code for r in healthy.reasons] == ["owns"]  # not being flagged is no reason to buy
+
+
+def test_abnormal_repairs_holds_on_the_same_asset_as_the_other_conditions() -> None:
+    rules = OfferRules(owns=["RAC"], min_asset_age_years=8, abnormal_repairs=True)
+    old_ac = asset(1, installed=dt.date(2010, 1, 1))
+    flagged_washer = asset(2, "WM-10", installed=dt.date(2010, 1, 1), abnormal=LEMON)
+    assert check(rules, customer(old_ac, flagged_washer)).failed == ["abnormal_repairs"]
+    flagged_new_ac = asset(3, installed=dt.date(2023, 1, 1), abnormal=LEMON)
+    assert len(check(rules, customer(old_ac, flagged_new_ac)).failed) == 1  # no single AC meets both
+    flagged_old_ac = asset(4, installed=dt.date(2012, 1, 1), abnormal=LEMON)
+    verdict = check(rules, customer(old_ac, flagged_old_ac))
+    assert verdict.eligible and verdict.matched_asset_id == 4
+    assert [r.code for r in verdict.reasons] == ["abnormal_repairs", "asset_age", "owns"]
+
+
+@pytest.mark.parametrize("value", ['"yes"', "1", "null"])
+def test_abnormal_repairs_must_be_true_false_or_absent(value: str) -> None:
+    raw = f'{{"abnormal_repairs": {value}}}'.encode()
+    if value == "null":
+        assert msgspec.json.decode(raw, type=OfferRules).abnormal_repairs is None
+    else:
+        with pytest.raises(msgspec.ValidationError, match="abnormal_repairs"):
+            msgspec.json.decode(raw, type=OfferRules)
+
+
 # --- tier and cues -----------------------------------------------------------------------------------------
 
 
@@ -324,7 +372,7 @@ def test_offer_validation_covers_fields_template_and_rules() -> None:
     assert validate_offer(bad) == [
         "code: must not be empty",
         "product_model: must not be empty",
-        "reason_template: unknown placeholder {}, {price}; use count, cues, date, days, model, months, "
+        "reason_template: unknown placeholder {}, {price}; use count, cues, date, days, expected, model, months, "
         "product_model, repeats, tier, title, window_months, years",
         "rules.min_repairs: must be between 1 and 1000, got 0",
     ]
@@ -376,6 +424,12 @@ def test_unknown_rule_fields_are_rejected_when_decoding() -> None:
             Reason("asset_age", {"years": 9, "model": "RAC-28NK"}),
             "機齡 9 年，能源效率較新機差",
             "Unit is 9 years old: less energy-efficient than a new model",
+        ),
+        (
+            Reason("abnormal_repairs", {"count": 4, "expected": 0.8}),
+            "此機台報修頻率異常（同型號同機齡預期 0.8 次，實際 4 次），建議以舊換新",
+            "This unit is repaired abnormally often (4 times; 0.8 expected for its model and age): "
+            "suggest a trade-in replacement",
         ),
         (Reason("owns", {"model": "RAC-28NK"}), "已擁有 RAC-28NK", "Owns RAC-28NK"),
         (Reason("tier", {"tier": "gold"}), "金卡客戶專屬", "For Gold customers"),
@@ -432,6 +486,7 @@ any_rules = st.builds(
     warranty_ended_within_days=maybe_int,
     min_repairs=maybe_int,
     repairs_within_months=maybe_int,
+    abnormal_repairs=st.none() | st.booleans(),
     tiers=st.lists(st.sampled_from(["vip", "gold", "standard", "basic", "x"]), max_size=2),
     cue_words=words,
     required_cue=st.booleans(),
@@ -443,6 +498,7 @@ any_asset = st.builds(
     installed_on=st.none() | st.dates(),
     warranty_until=st.none() | st.dates(),
     repair_dates=st.lists(st.dates(), max_size=4),
+    abnormal=st.none() | st.builds(AbnormalRepairs, repairs=st.integers(0, 50), expected=st.floats(0, 50)),
 )
 any_facts = st.builds(
     CustomerFacts,

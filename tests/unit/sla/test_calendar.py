@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contact_center.sla.calendar import TAIPEI, BusinessCalendar, OpenPause
+from contact_center.clock import TAIPEI
+from contact_center.sla.calendar import BusinessCalendar, OpenPause
 from contact_center.sla.holidays_tw import DEFAULT_WEEKLY, HOLIDAYS, MAKEUP_WORKDAYS, taiwan_calendar
 
 H = dt.timedelta(hours=1)

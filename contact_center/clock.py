@@ -1,0 +1,19 @@
+"""The business's clock. Our customers are in Taiwan (+08:00 all year, no daylight saving): a "day" —
+today, a birthday, the day a repair was reported, a holiday — is a Taipei day whatever zone the server
+runs in (a UTC server's date is the day before from 00:00 to 08:00 Taipei)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+TAIPEI = dt.timezone(dt.timedelta(hours=8), "Asia/Taipei")
+
+
+def today() -> dt.date:
+    """Today in Taipei."""
+    return dt.datetime.now(TAIPEI).date()
+
+
+def local_date(at: dt.datetime) -> dt.date:
+    """The Taipei day of an instant."""
+    return at.astimezone(TAIPEI).date()
