@@ -49,7 +49,7 @@
 
   const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
   // A unit QA flagged as repaired abnormally often: the agent should know before offering another repair.
-  const repairFlag = (f) => (f ? ` <span class="badge-alert" data-testid="repair-flag" title="${esc(t("repair_flag_since"))} ${esc(f.first_flagged_on)}">⚠ ${esc(fill(t("repair_flag"), { repairs: f.repairs, expected: Number(f.expected).toFixed(1) }))}</span>` : "");
+  const repairFlag = (f) => (f ? ` <span class="badge-alert" data-testid="repair-flag" title="${esc(t("repair_flag_since"))} ${esc(f.first_flagged_on)} · ${esc(t("repair_flag_episodes"))}">⚠ ${esc(fill(t("repair_flag"), { repairs: f.repairs, expected: Number(f.expected).toFixed(1) }))}</span>` : "");
 
   function singleView(h) {
     const c = h.customer;
