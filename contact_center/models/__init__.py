@@ -9,7 +9,7 @@ from contact_center.models.customer import Customer, CustomerPhone
 from contact_center.models.interaction import Interaction
 from contact_center.models.kb import KbArticle, KbFeedback, KbRevision, KbSynonymGroup
 from contact_center.models.nlp_model import NlpModel
-from contact_center.models.offer import Offer, OfferResponse, Snapshot
+from contact_center.models.offer import Offer, OfferImpression, OfferResponse, Snapshot
 from contact_center.models.purchase import Purchase
 from contact_center.models.queue import Queue
 from contact_center.models.repair_flag import RepairFlag
@@ -38,6 +38,7 @@ __all__ = [
     "KbSynonymGroup",
     "NlpModel",
     "Offer",
+    "OfferImpression",
     "OfferResponse",
     "Purchase",
     "Queue",

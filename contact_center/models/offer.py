@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from contact_center.db.base import Base, IdMixin, utcnow
@@ -41,6 +41,19 @@ class OfferResponse(IdMixin, Base):
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"), index=True)
     note: Mapped[str] = mapped_column(String(500), default="")
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class OfferImpression(IdMixin, Base):
+    """An offer shown to an agent for a customer, once per day: the denominator of conversion (answers
+    alone would leave out the offers agents saw and never raised)."""
+
+    __tablename__ = "offer_impressions"
+    __table_args__ = (UniqueConstraint("offer_id", "customer_id", "day"),)
+
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    day: Mapped[dt.date]  # in Taipei
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)  # the first showing that day
 
 
 class Snapshot(IdMixin, Base):

@@ -13,6 +13,7 @@ from typing import Any
 
 import msgspec
 from sqlalchemy import case, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center import clock
@@ -20,7 +21,7 @@ from contact_center.analytics import flags
 from contact_center.clock import TAIPEI
 from contact_center.db.cache import PerDatabase
 from contact_center.errors import Conflict, NotFound, ValidationFailed
-from contact_center.models import Asset, Customer, Offer, OfferResponse, Snapshot, Ticket
+from contact_center.models import Asset, Customer, Offer, OfferImpression, OfferResponse, Snapshot, Ticket
 from contact_center.offers import rules as offer_rules
 from contact_center.offers.coownership import CoOwnership
 from contact_center.offers.reasons import Reason, describe
@@ -90,11 +91,12 @@ class Conversion(msgspec.Struct):
     offer_id: int
     code: str
     title: str
-    offered: int  # customers who answered at all
+    shown: int  # customer-days on which agents were shown it
+    answered: int  # answers recorded (accept, decline, later)
     accepted: int
     declined: int
     later: int
-    conversion: float  # accepted / offered
+    conversion: float  # accepted / shown (or / answered, when answers were recorded without a showing)
 
 
 def _out(o: Offer) -> OfferOut:
@@ -226,6 +228,7 @@ async def suggest(session: AsyncSession, data: SuggestIn, today: dt.date | None 
     by_code = {o.code: o for o in rows}
     ranked = recommend([_as_rule_offer(o) for o in rows], customer_facts, data.text, await coownership(session),
                        data.limit, recent_responses=await _responses(session, data.customer_id))  # fmt: skip
+    await _record_shown(session, data.customer_id, [by_code[r.offer_code].id for r in ranked], today)
     return [
         SuggestedOffer(offer_id=by_code[r.offer_code].id, code=r.offer_code, title=by_code[r.offer_code].title,
                        product_model=by_code[r.offer_code].product_model, score=r.score,
@@ -255,20 +258,45 @@ def _count(value: str) -> Any:
     return func.sum(case((OfferResponse.response == value, 1), else_=0))
 
 
+async def _record_shown(session: AsyncSession, customer_id: int, offer_ids: list[int], today: dt.date) -> None:
+    """Counts the offers as shown for the customer today; a second showing the same day adds nothing
+    (the live form asks again at every pause in typing)."""
+    if not offer_ids:
+        return
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    now = dt.datetime.now(dt.UTC)
+    await session.execute(
+        insert(OfferImpression)
+        .values([{"offer_id": i, "customer_id": customer_id, "day": today, "at": now} for i in offer_ids])
+        .on_conflict_do_nothing(index_elements=["offer_id", "customer_id", "day"])
+    )
+
+
 async def conversion(session: AsyncSession) -> list[Conversion]:
-    """Per offer: how many customers answered, and how."""
+    """Per offer: on how many customer-days agents were shown it, how many answers were recorded, and which."""
+    answers = (
+        select(OfferResponse.offer_id, func.count(OfferResponse.id).label("n"), _count("accept").label("a"),
+               _count("decline").label("d"), _count("later").label("later"))
+        .group_by(OfferResponse.offer_id).subquery()
+    )  # fmt: skip
+    shown = (
+        select(OfferImpression.offer_id, func.count(OfferImpression.id).label("n"))
+        .group_by(OfferImpression.offer_id).subquery()
+    )  # fmt: skip
     rows = await session.execute(
-        select(Offer.id, Offer.code, Offer.title, func.count(OfferResponse.id), _count("accept"), _count("decline"),
-               _count("later"))
-        .outerjoin(OfferResponse, OfferResponse.offer_id == Offer.id)
-        .group_by(Offer.id, Offer.code, Offer.title)
+        select(Offer.id, Offer.code, Offer.title, shown.c.n, answers.c.n, answers.c.a, answers.c.d, answers.c.later)
+        .outerjoin(answers, answers.c.offer_id == Offer.id)
+        .outerjoin(shown, shown.c.offer_id == Offer.id)
         .order_by(Offer.code)
     )  # fmt: skip
-    return [
-        Conversion(offer_id=i, code=code, title=title, offered=n, accepted=int(a or 0), declined=int(d or 0),
-                   later=int(later or 0), conversion=round(int(a or 0) / n, 4) if n else 0.0)
-        for i, code, title, n, a, d, later in rows.all()
-    ]  # fmt: skip
+    report = []
+    for offer_id, code, title, seen, answered, accepted, declined, later in rows.all():
+        seen, answered, accepted = int(seen or 0), int(answered or 0), int(accepted or 0)
+        base = max(seen, answered)  # every answer was an offer made, shown here or not
+        report.append(Conversion(offer_id=offer_id, code=code, title=title, shown=seen, answered=answered,
+                                 accepted=accepted, declined=int(declined or 0), later=int(later or 0),
+                                 conversion=round(accepted / base, 4) if base else 0.0))  # fmt: skip
+    return report
 
 
 async def refresh_coownership(session: AsyncSession) -> int:

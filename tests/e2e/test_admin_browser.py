@@ -152,13 +152,14 @@ def test_a_supervisor_sets_up_offers_and_reads_their_conversion(page: Page, live
     expect(row).to_contain_text("保固 30 天內到期")
     expect(row).to_contain_text("等級：VIP、金級")
     expect(row).to_contain_text("上架中")
-    expect(row.get_by_test_id("offered")).to_have_text("0")
+    expect(row.get_by_test_id("shown")).to_have_text("0")
+    expect(row.get_by_test_id("answered")).to_have_text("0")
     expect(row.get_by_test_id("conversion")).to_have_text("—")
 
     run_in_thread(_answer(db_url, "EXT-2Y", "accept"))
     run_in_thread(_answer(db_url, "EXT-2Y", "later"))
     page.reload()
-    expect(row.get_by_test_id("offered")).to_have_text("2")
+    expect(row.get_by_test_id("answered")).to_have_text("2")  # answers recorded without a showing count too
     expect(row.get_by_test_id("accepted")).to_have_text("1")
     expect(row.get_by_test_id("later")).to_have_text("1")
     expect(row.get_by_test_id("conversion")).to_have_text("50%")

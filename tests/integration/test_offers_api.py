@@ -84,7 +84,14 @@ async def test_the_right_offer_with_its_reason_then_answers_and_conversion(
     report = {r["code"]: r for r in (await client.get("/api/offers/report", headers=admin_headers)).json()}
     assert report["AC-REPLACE"]["declined"] == 1 and report["AC-REPLACE"]["conversion"] == 0
     assert report["EXT-WARRANTY"]["accepted"] == 1 and report["EXT-WARRANTY"]["conversion"] == 1
-    assert report["WH-NEW"]["offered"] == 0
+    # Shown in four suggestions today, to one customer: one customer-day each.
+    assert {code: (r["shown"], r["answered"]) for code, r in report.items()} == {
+        "AC-REPLACE": (1, 1),
+        "EXT-WARRANTY": (1, 1),
+        "WH-NEW": (1, 0),
+        "VIP-ONLY": (0, 0),  # never eligible: never shown
+    }
+    assert report["WH-NEW"]["conversion"] == 0
 
 
 async def test_bad_offers_and_answers_are_refused(
