@@ -108,3 +108,20 @@ async def test_bad_input_is_refused_before_the_writer(
     response = await client.post("/api/tickets", json=bad, headers=agent_headers)
     assert response.status_code in (400, 422), response.text
     assert await _counts(sessions) == (0, 0)
+
+
+async def test_no_caller_is_left_waiting_when_creations_come_in_bursts(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Bursts arriving while a transaction is in flight or just finished: every caller is
+    answered and every ticket stored — a caller queued just as a writer finished must start another."""
+    writer = TicketWriter(sessions, max_batch=5)
+    calls = []
+    for burst in range(12):
+        calls += [asyncio.ensure_future(writer.create(s.TicketCreate(kind="inquiry", subject=f"{burst}-{n}"), None))
+                  for n in range(burst % 4 + 1)]  # fmt: skip
+        await asyncio.sleep(0.002 * (burst % 3))  # some bursts land mid-transaction, some after
+    created = await asyncio.wait_for(asyncio.gather(*calls), timeout=60)
+    assert len({t.id for t in created}) == len(calls) == 30
+    assert await _counts(sessions) == (30, 30)
+    assert 1 < writer.batches <= 30
