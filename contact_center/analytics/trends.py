@@ -1,8 +1,9 @@
 """Complaint trends: topics in complaint texts, their weekly volumes, emerging and seasonal topics.
 
 Topics come from `topics` (jieba words, an NPMI keyword graph, Louvain communities); each has a
-weekly series. Weeks are ISO weeks starting on Monday, on Asia/Taipei dates: a timezone-aware
-`created_at` is converted first. A week cut by `start` or `end` counts only its covered days
+weekly series, and so do all complaints (`totals`) and each category, product model and channel
+(`by_category`, `by_product`, `by_channel`). Weeks are ISO weeks starting on Monday, on Asia/Taipei
+dates: a timezone-aware `created_at` is converted first. A week cut by `start` or `end` counts only its covered days
 (`coverage`), so the running week is compared fairly with full ones.
 
 **Emerging** topics come from `emerging`: words whose weekly counts jump in the last one or two
@@ -20,6 +21,7 @@ seasonal topic's summer rise is not emerging because the jump test compares it w
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
@@ -48,6 +50,8 @@ MIN_TOPIC_DOCS = 5
 SEASONAL_WEEKS = 60
 SEASONAL_CORRELATION = 0.5
 SEASONAL_SWING = 2.5
+MAX_VOLUME_SERIES = 12  # per dimension; more keys than this: the smallest summed as OTHER
+OTHER = "(other)"
 
 
 class ComplaintRecord(msgspec.Struct, frozen=True):
@@ -93,6 +97,14 @@ class SeasonalTopic(msgspec.Struct, frozen=True):
     in_season: bool
 
 
+class VolumeSeries(msgspec.Struct, frozen=True):
+    """Complaints per week for one category, product model or channel (None: not recorded)."""
+
+    key: str | None
+    counts: list[int]  # one per week of `ComplaintTrends.weeks`
+    total: int
+
+
 class ComplaintTrends(msgspec.Struct, frozen=True):
     start: dt.date
     end: dt.date
@@ -102,6 +114,10 @@ class ComplaintTrends(msgspec.Struct, frozen=True):
     emerging: list[EmergingTopic]
     seasonal: list[SeasonalTopic]
     unassigned: list[int]  # complaints per week that fit no topic
+    totals: list[int] = []  # all complaints per week
+    by_category: list[VolumeSeries] = []  # largest first, at most `MAX_VOLUME_SERIES` (the rest as "other")
+    by_product: list[VolumeSeries] = []
+    by_channel: list[VolumeSeries] = []
 
 
 def local_date(value: dt.date) -> dt.date:
@@ -159,7 +175,30 @@ def analyze(records: Iterable[ComplaintRecord], start: dt.date, end: dt.date) ->
         emerging=emerging,
         seasonal=seasonal,
         unassigned=[int(c) for c in unassigned],
+        totals=[int(c) for c in np.bincount(week_index, minlength=n_weeks)] if n_weeks else [],
+        by_category=_volumes([r.category for r, _ in kept], week_index, n_weeks),
+        by_product=_volumes([r.product_model for r, _ in kept], week_index, n_weeks),
+        by_channel=_volumes([r.channel for r, _ in kept], week_index, n_weeks),
     )
+
+
+def _volumes(keys: Sequence[str | None], week_index: Ints, n_weeks: int) -> list[VolumeSeries]:
+    """Weekly counts per key, largest total first; beyond `MAX_VOLUME_SERIES` keys the smallest are
+    summed into one series keyed `OTHER`, so a chart stays readable and nothing is dropped."""
+    if not keys:
+        return []
+    totals = Counter(keys)
+    ranked = sorted(totals, key=lambda k: (-totals[k], k is None, k or ""))
+    shown = set(ranked[:MAX_VOLUME_SERIES] if len(ranked) <= MAX_VOLUME_SERIES else ranked[: MAX_VOLUME_SERIES - 1])
+    index = {key: i for i, key in enumerate(k for k in ranked if k in shown)}
+    other = len(index)
+    rows = np.array([index.get(k, other) for k in keys], dtype=np.int64)
+    grid = np.zeros((other + 1, n_weeks), dtype=np.int64)
+    np.add.at(grid, (rows, week_index), 1)
+    out = [VolumeSeries(key=k, counts=[int(c) for c in grid[i]], total=int(grid[i].sum())) for k, i in index.items()]
+    if grid[other].sum():
+        out.append(VolumeSeries(key=OTHER, counts=[int(c) for c in grid[other]], total=int(grid[other].sum())))
+    return out
 
 
 def _emerging(

@@ -82,6 +82,8 @@ class TicketController(Controller):
         asset_id: int | None = None,
         technician: str | None = None,
         category: str | None = None,
+        channel: str | None = None,
+        product_model: str | None = None,
         created_from: dt.datetime | None = None,
         created_to: dt.datetime | None = None,
         resolved_from: dt.datetime | None = None,
@@ -90,6 +92,7 @@ class TicketController(Controller):
         offset: int = 0,
     ) -> Page[s.Ticket]:
         """Lists tickets, newest first, with filters (`breached`: a service-level deadline is missed;
+        `product_model`: of the ticket's asset;
         `created_from`/`created_to`, `resolved_from`/`resolved_to`: ISO 8601 times, the end excluded)."""
         filters = ticket_service.TicketFilters(
             status=status,
@@ -103,6 +106,8 @@ class TicketController(Controller):
             asset_id=asset_id,
             technician=technician,
             category=category,
+            channel=channel,
+            product_model=product_model,
             created_from=created_from,
             created_to=created_to,
             resolved_from=resolved_from,

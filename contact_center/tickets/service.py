@@ -6,11 +6,11 @@ import datetime as dt
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center.errors import Conflict, NotFound, ValidationFailed
-from contact_center.models import Customer, Queue, Ticket, TicketEvent, TicketLink, TicketMessage, User
+from contact_center.models import Asset, Customer, Queue, Ticket, TicketEvent, TicketLink, TicketMessage, User
 from contact_center.pagination import Page, check_window
 from contact_center.routing import rules as routing_rules
 from contact_center.sla import service as sla_service
@@ -191,6 +191,8 @@ class TicketFilters(msgspec.Struct):
     asset_id: int | None = None
     technician: str | None = None
     category: str | None = None
+    channel: str | None = None
+    product_model: str | None = None  # of the ticket's asset
     created_from: dt.datetime | None = None  # inclusive
     created_to: dt.datetime | None = None  # exclusive
     resolved_from: dt.datetime | None = None
@@ -200,10 +202,12 @@ class TicketFilters(msgspec.Struct):
 def _conditions(f: TicketFilters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     for field in ("status", "kind", "customer_id", "assignee_id", "queue_id", "external_id", "asset_id", "technician",
-                  "category"):  # fmt: skip
+                  "category", "channel"):  # fmt: skip
         value = getattr(f, field)
         if value is not None:
             conditions.append(getattr(Ticket, field) == value)
+    if f.product_model is not None:
+        conditions.append(Ticket.asset_id.in_(select(Asset.id).where(Asset.product_model == f.product_model)))
     if f.open is not None:
         conditions.append(Ticket.status.in_(OPEN_STATUSES) if f.open else Ticket.status.not_in(OPEN_STATUSES))
     for column, low, high in ((Ticket.created_at, f.created_from, f.created_to),
@@ -223,6 +227,7 @@ async def search(session: AsyncSession, filters: TicketFilters, limit: int, offs
     check_window(limit, offset)
     _check_choice("status", filters.status, STATUSES)
     _check_choice("kind", filters.kind, KINDS)
+    _check_choice("channel", filters.channel, CHANNELS)
     items, total = await repository.search(session, _conditions(filters), limit, offset)
     return Page(items=[to_schema(t) for t in items], total=total, limit=limit, offset=offset)
 

@@ -62,7 +62,8 @@ async def _seed(url: str) -> None:
         for n in range(30):
             subject = "遙控器沒反應" if n % 2 else "帳單重複扣款"
             day = TODAY - dt.timedelta(days=n * 2)
-            s.add(_ticket(kind="complaint", subject=subject, description="客戶抱怨", created_at=_at(day)))
+            s.add(_ticket(kind="complaint", subject=subject, description="客戶抱怨", created_at=_at(day),
+                          category="遙控器" if n % 2 else "帳單", channel="line" if n % 2 else "phone"))  # fmt: skip
         for n in range(6):
             day = TODAY - dt.timedelta(days=3 + n * 5)
             s.add(_ticket(kind="repair", subject=f"已修好 {n}", status="resolved", assignee_id=alice.id,
@@ -99,6 +100,20 @@ def test_qa_reads_the_dashboard_drills_down_and_exports(page: Page, live_server:
     expect(drill.get_by_role("heading")).to_have_text("機台 LEMON 的工單")
     expect(drill.get_by_test_id("tickets-table").locator("tbody tr")).to_have_count(12)
     expect(drill).to_contain_text("共 12 張工單，顯示 12 張")
+
+    # Complaint volume: per category, then per channel; a row lists its complaints.
+    expect(page.get_by_test_id("volume-chart")).to_have_attribute("data-rendered", "1")
+    volume = page.get_by_test_id("volume-table")
+    expect(volume.locator("tbody tr", has_text="遙控器")).to_contain_text("15")
+    page.get_by_test_id("volume-by").select_option("channel")
+    expect(volume.locator("thead")).to_contain_text("管道")
+    line = volume.locator("tbody tr", has_text="LINE")
+    expect(line).to_contain_text("50%")
+    line.click()
+    expect(drill.get_by_role("heading")).to_have_text("LINE")
+    expect(drill).to_contain_text("共 15 張工單，顯示 15 張")
+    rows = drill.get_by_test_id("tickets-table").locator("tbody tr").all_inner_texts()
+    assert len(rows) == 15 and all("遙控器沒反應" in r for r in rows)  # the LINE complaints, no others
 
     quality = page.get_by_test_id("quality-table")
     expect(quality.locator("thead")).to_contain_text("客服人員")

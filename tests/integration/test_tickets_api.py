@@ -181,6 +181,7 @@ async def test_tickets_are_filtered_for_drill_down(
         for n, (tech, category) in enumerate([("陳師傅", "冷氣不冷"), ("陳師傅", "漏水"), ("林師傅", "冷氣不冷")]):
             s.add(Ticket(customer_id=customer.id, asset_id=asset.id if n < 2 else None, kind="repair", subject=f"#{n}",
                          technician=tech, category=category, status="resolved", created_at=at + dt.timedelta(days=7 * n),
+                         channel="web" if n == 2 else "phone",
                          resolved_at=at + dt.timedelta(days=7 * n + 1), extra={}, sla_pauses=[], escalation_level=0))  # fmt: skip
 
     async def subjects(**params: Any) -> list[str]:
@@ -192,5 +193,10 @@ async def test_tickets_are_filtered_for_drill_down(
     assert await subjects(technician="陳師傅", category="漏水") == ["#1"]
     assert await subjects(created_from="2026-10-12T00:00:00Z", created_to="2026-10-19T00:00:00Z") == ["#1"]
     assert await subjects(resolved_from="2026-10-13T00:00:00Z") == ["#1", "#2"]
+    assert await subjects(channel="web") == ["#2"]
+    assert await subjects(product_model="RAC-22") == ["#0", "#1"]
+    assert await subjects(product_model="RAC-99") == []
+    unknown = await client.get("/api/tickets", params={"channel": "pigeon"}, headers=agent_headers)
+    assert unknown.status_code == 422 and "channel must be one of" in unknown.json()["message"]
     bad = await client.get("/api/tickets", params={"created_from": "last week"}, headers=agent_headers)
     assert bad.status_code == 400

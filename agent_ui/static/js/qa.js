@@ -198,7 +198,41 @@
       options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } },
     (d, i) => drill(fill(t("complaints_of_week"), { week: weeks[i] }),
       [{ kind: "complaint", created_from: at(weeks[i]), created_to: at(addDays(weeks[i], 7)) }], `complaints-${weeks[i]}`));
+    lastTrends = { data, from, to };
+    volumes();
   }
+
+  // -- complaint volume per category, product or channel (from the same answer) --------------------
+
+  let lastTrends = null;
+  const VOLUME_FILTER = { category: "category", product: "product_model", channel: "channel" };
+  const volumeBy = document.querySelector("[data-volume-by]");
+  const keyText = (by, key) => (key === null ? t("not_recorded") : key === "(other)" ? t("other") : by === "channel" ? t(key) : key);
+
+  function volumes() {
+    if (!lastTrends) return;
+    const { data, from, to } = lastTrends;
+    const by = volumeBy.value;
+    const rows = data[`by_${by}`].map((v) => ({ ...v, share: data.totals.reduce((a, b) => a + b, 0) ? v.total / data.totals.reduce((a, b) => a + b, 0) : 0 }));
+    // Drill-down needs a value /api/tickets can filter on: not "not recorded" nor the "other" bucket.
+    const filterOf = (row) => (row.key === null || row.key === "(other)" ? null : { kind: "complaint", [VOLUME_FILTER[by]]: row.key });
+    const open = (row, week) => {
+      const filters = filterOf(row);
+      if (!filters) return;
+      const range = week ? { created_from: at(week), created_to: at(addDays(week, 7)) } : { created_from: at(from), created_to: at(addDays(to, 1)) };
+      drill(`${keyText(by, row.key)}${week ? ` · ${week}` : ""}`, [{ ...filters, ...range }], `complaints-${by}-${row.key}${week ? `-${week}` : ""}`);
+    };
+    showTable("volume", [
+      { key: by, value: (r) => keyText(by, r.key) },
+      { key: "total", value: (r) => r.total, num: true },
+      { key: "share", value: (r) => r.share, text: (r) => percent(r.share), num: true },
+    ], rows, `complaints-by-${by}-${from}_${to}.csv`, (row) => open(row));
+    const datasets = rows.map((r, n) => ({ label: keyText(by, r.key), data: r.counts, backgroundColor: COLOURS[n % COLOURS.length] }));
+    draw("volume", { type: "bar", data: { labels: data.weeks, datasets },
+      options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } } },
+    (d, i) => open(rows[d], data.weeks[i]));
+  }
+  volumeBy.addEventListener("change", volumes);
 
   // -- service quality ----------------------------------------------------------------------------
 

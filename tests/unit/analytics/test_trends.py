@@ -116,6 +116,42 @@ def test_edges() -> None:
     assert outside.topics == []
 
 
+def test_weekly_volumes_per_category_product_and_channel() -> None:
+    def record(day: int, category: str | None, model: str | None, channel: str) -> ComplaintRecord:
+        return ComplaintRecord(next(_ids), START + dt.timedelta(days=day), "冷氣不冷", category, model, channel)
+
+    records = [
+        record(0, "冷氣", "RAC-28NK", "phone"),
+        record(1, "冷氣", "RAC-36NK", "phone"),
+        record(8, "帳單", None, "web"),
+        record(9, "冷氣", "RAC-28NK", "phone"),
+        record(30, "冷氣", "RAC-28NK", "phone"),
+    ]  # fmt: skip  (day 30 is after the range)
+    trends = analyze(records, START, sunday(2))
+    assert trends.totals == [2, 2]
+    assert [(v.key, v.counts, v.total) for v in trends.by_category] == [("冷氣", [2, 1], 3), ("帳單", [0, 1], 1)]
+    assert [(v.key, v.counts) for v in trends.by_product] == [
+        ("RAC-28NK", [1, 1]),
+        ("RAC-36NK", [1, 0]),
+        (None, [0, 1]),  # not recorded: after the named ones of the same size
+    ]
+    assert [(v.key, v.counts) for v in trends.by_channel] == [("phone", [2, 1]), ("web", [0, 1])]
+
+
+def test_many_keys_keep_the_largest_and_sum_the_rest_as_other() -> None:
+    from contact_center.analytics.trends import MAX_VOLUME_SERIES, OTHER
+
+    records = [
+        ComplaintRecord(next(_ids), START, "不冷", None, f"M-{k:02d}", "phone")
+        for k in range(MAX_VOLUME_SERIES + 3)
+        for _ in range(k + 1)
+    ]  # fmt: skip  (M-00 once, M-01 twice...)
+    by_product = analyze(records, START, sunday(1)).by_product
+    assert len(by_product) == MAX_VOLUME_SERIES and by_product[0].key == f"M-{MAX_VOLUME_SERIES + 2:02d}"
+    assert by_product[-1].key == OTHER and by_product[-1].total == 1 + 2 + 3 + 4  # the four smallest models
+    assert sum(v.total for v in by_product) == len(records)  # nothing dropped
+
+
 def test_dates_are_taipei_dates_and_weeks_start_on_monday() -> None:
     late_evening_utc = dt.datetime(2025, 1, 5, 17, 30, tzinfo=dt.UTC)  # Monday 01:30 in Taipei
     assert local_date(late_evening_utc) == dt.date(2025, 1, 6)
