@@ -7,14 +7,12 @@ variable that the Jinja gettext callables read.
 
 from __future__ import annotations
 
-import io
 from contextvars import ContextVar
-from functools import lru_cache
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import Translations
+
+from contact_center import messages
 
 LOCALES = ("zh-Hant", "en")
 DEFAULT_LOCALE = "zh-Hant"
@@ -22,22 +20,10 @@ _DIRECTORY = Path(__file__).parent / "translations"
 _current: ContextVar[str] = ContextVar("locale", default=DEFAULT_LOCALE)
 
 
-@lru_cache(maxsize=len(LOCALES))
 def translations(locale: str) -> Translations:
     """Every `.po` file of the locale (messages.po, portal.po, ...) as one catalog: one file per area
     of the product keeps them short and lets people edit different areas at once."""
-    merged: Translations | None = None
-    for path in sorted((_DIRECTORY / locale.replace("-", "_") / "LC_MESSAGES").glob("*.po")):
-        with path.open("rb") as po:
-            catalog = read_po(po, locale=locale.replace("-", "_"))
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        part = Translations(buffer)
-        merged = part if merged is None else merged.merge(part)
-    if merged is None:
-        raise FileNotFoundError(f"no translations for {locale}")
-    return merged
+    return messages.catalog(_DIRECTORY, locale)
 
 
 def set_locale(locale: str) -> None:

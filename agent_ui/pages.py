@@ -23,12 +23,12 @@ from contact_center.auth.middleware import SESSION_USER_KEY
 from contact_center.customers import history as customer_history
 from contact_center.customers import service as customer_service
 from contact_center.errors import NotAuthenticated
+from contact_center.messages import LANG_COOKIE
 from contact_center.models import Role
 from contact_center.phones import display as phone_display
 from contact_center.tasks import service as task_service
 
 HERE = Path(__file__).parent
-LANG_COOKIE = "cc_lang"
 
 
 # Texts the desktop's JavaScript shows, translated on the server (no i18n code in the browser).
@@ -54,7 +54,8 @@ JS_STRINGS = {
     "repair_anomaly": "Abnormal repair frequency (repairs / expected)",
     "repair_flag": "Abnormal repair frequency: {repairs} repairs / {expected} expected",
     "repair_flag_since": "Flagged since",
-    "repair_flag_episodes": "Failures counted over three years; reports of one unit within 3 days count once", "repair_anomaly_model": "Model repaired more often than before",
+    "repair_flag_episodes": "Failures counted over three years; reports of one unit within 3 days count once",
+    "repair_anomaly_model": "Model repaired more often than before",
     "repair_anomaly_technician": "Technician's repairs come back often",
     "repair_flags_found": "The repair scan found {n} new flags: see the QA alerts",
     "offer_accept": "Accepted", "offer_later": "Later", "offer_decline": "Declined", "offer_recorded": "Recorded",

@@ -23,6 +23,6 @@ class Page(msgspec.Struct, Generic[T]):
 
 def check_window(limit: int, offset: int, max_limit: int = MAX_LIMIT) -> None:
     if not 1 <= limit <= max_limit:
-        raise ValidationFailed(f"limit must be between 1 and {max_limit}")
+        raise ValidationFailed("limit must be between 1 and {max_limit}", max_limit=max_limit)
     if offset < 0:
         raise ValidationFailed("offset must not be negative")

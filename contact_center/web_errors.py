@@ -9,6 +9,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect
 from sqlalchemy.exc import IntegrityError
 
+from contact_center import messages
 from contact_center.errors import DomainError
 
 
@@ -19,15 +20,20 @@ def _wants_page(request: Request[Any, Any, Any]) -> bool:
     )
 
 
-def _json(status: int, code: str, message: str, detail: object = None) -> Response[dict[str, object]]:
+def _json(
+    status: int, code: str, message: str, detail: object = None, field: str | None = None
+) -> Response[dict[str, object]]:
     body: dict[str, object] = {"error": code, "message": message}
     if detail is not None:
         body["detail"] = detail
+    if field is not None:
+        body["field"] = field
     return Response(body, status_code=status, media_type=MediaType.JSON)
 
 
-def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, object]]:
-    return _json(exc.status_code, exc.code, exc.message, exc.detail)
+def domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, object]]:
+    locale = messages.wanted_locale(request.cookies.get(messages.LANG_COOKIE), request.headers.get("accept-language"))
+    return _json(exc.status_code, exc.code, messages.error_message(exc, locale), exc.detail, exc.field)
 
 
 def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[object]:

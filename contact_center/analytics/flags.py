@@ -163,7 +163,7 @@ async def record(
 
 def _check_choice(name: str, value: str | None, allowed: Sequence[str]) -> None:
     if value is not None and value not in allowed:
-        raise ValidationFailed(f"{name} must be one of {', '.join(allowed)}")
+        raise ValidationFailed("{name} must be one of {choices}", name=name, choices=", ".join(allowed))
 
 
 async def list_flags(
@@ -182,9 +182,9 @@ async def acknowledge(session: AsyncSession, flag_id: int, user_id: int | None) 
     cleared flag has nothing left to acknowledge (409)."""
     row = await repository.get(session, flag_id)
     if row is None:
-        raise NotFound(f"no repair flag {flag_id}")
+        raise NotFound("no repair flag {flag_id}", flag_id=flag_id)
     if row.status == CLEARED:
-        raise Conflict(f"repair flag {flag_id} is cleared: the latest scan no longer finds it")
+        raise Conflict("repair flag {flag_id} is cleared: the latest scan no longer finds it", flag_id=flag_id)
     if row.status == OPEN:
         row.status, row.acknowledged_by, row.acknowledged_at = ACKNOWLEDGED, user_id, dt.datetime.now(dt.UTC)
         await session.flush()

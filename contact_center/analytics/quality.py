@@ -70,9 +70,9 @@ def _ratio(part: int, whole: int) -> float | None:
 
 async def service_quality(session: AsyncSession, start: dt.date, end: dt.date, by: str) -> ServiceQuality:
     if by not in GROUPS:
-        raise ValidationFailed(f"by must be one of {', '.join(GROUPS)}")
+        raise ValidationFailed("by must be one of {choices}", choices=", ".join(GROUPS))
     if end < start or (end - start).days > MAX_DAYS:
-        raise ValidationFailed(f"`from` must not be after `to`, and at most {MAX_DAYS} days apart")
+        raise ValidationFailed("`from` must not be after `to`, and at most {max_days} days apart", max_days=MAX_DAYS)
     since = dt.datetime.combine(start, dt.time(), TAIPEI)
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), TAIPEI)
     contacts = (

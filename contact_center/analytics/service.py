@@ -93,7 +93,7 @@ async def complaint_trends(session: AsyncSession, start: dt.date, end: dt.date) 
     if end < start:
         raise ValidationFailed("`to` must not be before `from`")
     if (end - start).days > MAX_TREND_DAYS:
-        raise ValidationFailed(f"at most {MAX_TREND_DAYS} days at a time")
+        raise ValidationFailed("at most {max_trend_days} days at a time", max_trend_days=MAX_TREND_DAYS)
     found, cached = _trends.get(session, (start, end))
     if found and cached is not None:
         return cached

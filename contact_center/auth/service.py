@@ -39,11 +39,13 @@ def _validate_new_user(username: str, role: str, extension: str | None, password
     if not _USERNAME.match(username):
         raise ValidationFailed("username: 1–64 letters, digits, '.', '_', '@' or '-'")
     if role not in {r.value for r in Role}:
-        raise ValidationFailed(f"role must be one of {', '.join(r.value for r in Role)}")
+        raise ValidationFailed("role must be one of {choices}", choices=", ".join(r.value for r in Role))
     if extension is not None and not _EXTENSION.match(extension):
         raise ValidationFailed("extension: 1–32 digits or dial characters")
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise ValidationFailed(
+            "password must have at least {min_password_length} characters", min_password_length=MIN_PASSWORD_LENGTH
+        )
 
 
 async def add_user(
@@ -59,9 +61,9 @@ async def add_user(
     """Creates a user; the username and the extension must be free."""
     _validate_new_user(username, role, extension, password)
     if await repository.get_user_by_username(session, username):
-        raise Conflict(f"user {username!r} already exists")
+        raise Conflict("user {username!r} already exists", username=username)
     if extension and await repository.get_user_by_extension(session, extension):
-        raise Conflict(f"extension {extension} already belongs to another user")
+        raise Conflict("extension {extension} already belongs to another user", extension=extension)
     user = User(
         username=username,
         display_name=display_name or username,
@@ -79,7 +81,7 @@ async def create_token(session: AsyncSession, username: str, label: str = "") ->
     """Issues a bearer token for a user; returns the token, which is stored only as a hash."""
     user = await repository.get_user_by_username(session, username)
     if user is None:
-        raise NotFound(f"no user {username!r}")
+        raise NotFound("no user {username!r}", username=username)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     repository.add(session, ApiToken(user_id=user.id, token_hash=token_hash(token), label=label))
     await session.flush()

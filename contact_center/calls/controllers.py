@@ -63,7 +63,7 @@ class CtiController(Controller):
         try:
             return _events.decode(body) if body.lstrip().startswith(b"[") else [c.decode_event(body)]
         except msgspec.ValidationError as exc:
-            raise ValidationFailed(f"not a call event: {exc}") from None
+            raise ValidationFailed("not a call event: {exc}", exc=exc) from None
         except msgspec.DecodeError:
             raise ValidationFailed("the body is not JSON") from None
 

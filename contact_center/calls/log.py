@@ -18,7 +18,7 @@ from contact_center.tickets.schemas import TicketCreate
 async def _call(session: AsyncSession, call_row_id: int) -> Call:
     call = await repository.get_call_by_row(session, call_row_id)
     if call is None:
-        raise NotFound(f"no call {call_row_id}")
+        raise NotFound("no call {call_row_id}", call_row_id=call_row_id)
     return call
 
 
@@ -69,9 +69,9 @@ async def attach_ticket(session: AsyncSession, call_row_id: int, ticket_id: int)
     call = await _call(session, call_row_id)
     ticket = await session.get(Ticket, ticket_id)
     if ticket is None:
-        raise ValidationFailed(f"ticket {ticket_id} does not exist")
+        raise ValidationFailed("ticket {ticket_id} does not exist", ticket_id=ticket_id)
     if call.customer_id and ticket.customer_id and ticket.customer_id != call.customer_id:
-        raise ValidationFailed(f"ticket {ticket_id} belongs to another customer")
+        raise ValidationFailed("ticket {ticket_id} belongs to another customer", ticket_id=ticket_id)
     await _link(session, call, ticket_id)
     await session.flush()
     return to_schema(call)
@@ -82,10 +82,10 @@ async def display_for(session: AsyncSession, user_id: int, data: s.DisplayReques
         raise ValidationFailed("send exactly one of customer_id or ticket_id")
     user = await session.get(User, user_id)
     if user is None or user.role not in ("agent", "supervisor", "admin"):
-        raise NotFound(f"no agent {user_id}")
+        raise NotFound("no agent {user_id}", user_id=user_id)
     model, obj_id = (Customer, data.customer_id) if data.customer_id else (Ticket, data.ticket_id)
     if obj_id is None or await session.get(model, obj_id) is None:
-        raise ValidationFailed(f"{model.__tablename__[:-1]} {obj_id} does not exist")
+        raise ValidationFailed("{tablename} {obj_id} does not exist", tablename=model.__tablename__[:-1], obj_id=obj_id)
     return s.Display(customer_id=data.customer_id, ticket_id=data.ticket_id)
 
 

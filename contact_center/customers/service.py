@@ -50,7 +50,7 @@ def normalise_phones(numbers: Iterable[s.PhoneIn | str]) -> list[CustomerPhone]:
         raw, label = (item, None) if isinstance(item, str) else (item.number, item.label)
         e164 = phone_numbers.to_e164(raw)
         if e164 is None:
-            raise ValidationFailed(f"not a valid phone number: {raw!r}")
+            raise ValidationFailed("not a valid phone number: {raw!r}", raw=raw)
         rows.setdefault(e164, CustomerPhone(e164=e164, raw=raw.strip()[:64], label=label))
     return list(rows.values())
 
@@ -59,13 +59,13 @@ def _check_profile(name: str | None, tier: str | None) -> None:
     if name is not None and not name.strip():
         raise ValidationFailed("name must not be empty")
     if tier is not None and tier not in VALUE_TIERS:
-        raise ValidationFailed(f"value_tier must be one of {', '.join(VALUE_TIERS)}")
+        raise ValidationFailed("value_tier must be one of {choices}", choices=", ".join(VALUE_TIERS))
 
 
 async def get(session: AsyncSession, customer_id: int) -> Customer:
     customer = await repository.get(session, customer_id)
     if customer is None:
-        raise NotFound(f"no customer {customer_id}")
+        raise NotFound("no customer {customer_id}", customer_id=customer_id)
     return customer
 
 
@@ -73,7 +73,7 @@ async def create(session: AsyncSession, data: s.CustomerCreate) -> Customer:
     """Creates a customer with normalised phones."""
     _check_profile(data.name, data.value_tier)
     if data.external_id and await repository.get_by_external_id(session, data.external_id):
-        raise ValidationFailed(f"external_id {data.external_id!r} is already used")
+        raise ValidationFailed("external_id {external_id!r} is already used", external_id=data.external_id)
     customer = Customer(
         external_id=data.external_id,
         name=data.name.strip(),

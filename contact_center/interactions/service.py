@@ -33,7 +33,7 @@ async def log(session: AsyncSession, customer_id: int, data: s.InteractionCreate
     """Logs a contact with a customer, optionally about one of their tickets."""
     await customer_service.get(session, customer_id)
     if data.channel not in s.CHANNELS:
-        raise ValidationFailed(f"channel must be one of {', '.join(s.CHANNELS)}")
+        raise ValidationFailed("channel must be one of {choices}", choices=", ".join(s.CHANNELS))
     if data.direction not in s.DIRECTIONS:
         raise ValidationFailed("direction must be in or out")
     if not data.summary.strip():
@@ -43,7 +43,7 @@ async def log(session: AsyncSession, customer_id: int, data: s.InteractionCreate
     if data.ticket_id is not None:
         exists, owner = await repository.ticket_customer(session, data.ticket_id)
         if not exists or owner != customer_id:
-            raise ValidationFailed(f"ticket {data.ticket_id} is not this customer's")
+            raise ValidationFailed("ticket {ticket_id} is not this customer's", ticket_id=data.ticket_id)
     item = Interaction(
         customer_id=customer_id, ticket_id=data.ticket_id, channel=data.channel, direction=data.direction,
         started_at=data.started_at or dt.datetime.now(dt.UTC), duration_seconds=data.duration_seconds,

@@ -92,14 +92,14 @@ def _clean(data: ArticleWrite) -> dict[str, Any]:
     if not title or len(title) > 300:
         raise ValidationFailed("title: 1-300 characters")
     if not body or len(body) > MAX_BODY:
-        raise ValidationFailed(f"body: 1-{MAX_BODY} characters")
+        raise ValidationFailed("body: 1-{max_body} characters", max_body=MAX_BODY)
     if data.lang not in LANGS:
-        raise ValidationFailed(f"lang must be one of {', '.join(LANGS)}")
+        raise ValidationFailed("lang must be one of {choices}", choices=", ".join(LANGS))
     if data.status not in STATUSES:
-        raise ValidationFailed(f"status must be one of {', '.join(STATUSES)}")
+        raise ValidationFailed("status must be one of {choices}", choices=", ".join(STATUSES))
     tags = list(dict.fromkeys(t.strip() for t in data.tags if t.strip()))
     if len(tags) > MAX_TAGS or any(len(t) > 50 for t in tags):
-        raise ValidationFailed(f"tags: at most {MAX_TAGS}, each at most 50 characters")
+        raise ValidationFailed("tags: at most {max_tags}, each at most 50 characters", max_tags=MAX_TAGS)
     if data.external_id is not None and not EXTERNAL_ID.match(data.external_id):
         raise ValidationFailed("external_id: 1-64 letters, digits, '.', '_', ':' or '-'")
     product = (data.product or "").strip() or None
@@ -117,7 +117,7 @@ def _snapshot(article: KbArticle) -> dict[str, Any]:
 async def get(session: AsyncSession, article_id: int) -> KbArticle:
     article = await session.get(KbArticle, article_id)
     if article is None:
-        raise NotFound(f"no article {article_id}")
+        raise NotFound("no article {article_id}", article_id=article_id)
     return article
 
 
@@ -128,7 +128,7 @@ async def by_external_id(session: AsyncSession, external_id: str) -> KbArticle |
 async def create(session: AsyncSession, data: ArticleWrite, actor_id: int | None) -> KbArticle:
     values = _clean(data)
     if data.external_id and await by_external_id(session, data.external_id):
-        raise Conflict(f"an article with external_id {data.external_id!r} exists")
+        raise Conflict("an article with external_id {external_id!r} exists", external_id=data.external_id)
     now = dt.datetime.now(dt.UTC)
     article = KbArticle(**values, external_id=data.external_id or f"tmp-{now.timestamp()}", helpful=0, not_helpful=0,
                         created_at=now, updated_at=now)  # fmt: skip
@@ -184,7 +184,7 @@ async def search_list(
     conditions = []
     if status is not None:
         if status not in STATUSES:
-            raise ValidationFailed(f"status must be one of {', '.join(STATUSES)}")
+            raise ValidationFailed("status must be one of {choices}", choices=", ".join(STATUSES))
         conditions.append(KbArticle.status == status)
     if lang is not None:
         conditions.append(KbArticle.lang == lang)
@@ -235,7 +235,7 @@ async def add_synonym_group(session: AsyncSession, data: SynonymGroupIn) -> Syno
 async def delete_synonym_group(session: AsyncSession, group_id: int) -> None:
     group = await session.get(KbSynonymGroup, group_id)
     if group is None:
-        raise NotFound(f"no synonym group {group_id}")
+        raise NotFound("no synonym group {group_id}", group_id=group_id)
     await session.delete(group)
 
 

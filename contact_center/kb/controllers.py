@@ -145,7 +145,9 @@ class PortalKbController(Controller):
     async def read_article(self, db_session: AsyncSession, external_id: str) -> PublicArticle:
         article = await articles.by_external_id(db_session, external_id)
         if article is None or not article.public or article.status != "published":
-            raise NotFound(f"no article {external_id}")  # an internal or draft one does not exist out here
+            raise NotFound(
+                "no article {external_id}", external_id=external_id
+            )  # an internal or draft one does not exist out here
         return PublicArticle(external_id=article.external_id, title=article.title, body=article.body,
                              lang=article.lang, tags=list(article.tags), product=article.product,
                              updated_at=article.updated_at)  # fmt: skip

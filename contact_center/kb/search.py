@@ -198,9 +198,11 @@ async def suggest(
 ) -> Suggestions:
     """Ranked articles for what the customer says (or, with only `customer_id`, for their open tickets)."""
     if not 1 <= request.limit <= MAX_LIMIT:
-        raise ValidationFailed(f"limit must be between 1 and {MAX_LIMIT}")
+        raise ValidationFailed("limit must be between 1 and {max_limit}", max_limit=MAX_LIMIT)
     if len(request.text) > MAX_TEXT:
-        raise ValidationFailed(f"text is longer than {MAX_TEXT} characters: send the customer's question")
+        raise ValidationFailed(
+            "text is longer than {max_text} characters: send the customer's question", max_text=MAX_TEXT
+        )
     text, product = request.text.strip(), request.product
     if request.customer_id is not None:
         context, customer_product = await customer_context(session, request.customer_id)

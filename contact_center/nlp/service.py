@@ -132,7 +132,7 @@ class ClassifierHolder:
 
 async def classify(holder: ClassifierHolder, session: AsyncSession, text: str) -> ClassifyOut:
     if len(text) > MAX_TEXT:
-        raise ValidationFailed(f"text is longer than {MAX_TEXT} characters")
+        raise ValidationFailed("text is longer than {max_text} characters", max_text=MAX_TEXT)
     classifier = await holder.get(session)
     if classifier is None:
         raise NoModel("no classifier trained yet: run `contact-center nlp train` (or wait for the weekly job)")

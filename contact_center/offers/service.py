@@ -131,7 +131,7 @@ async def offers(session: AsyncSession, active: bool | None = None) -> list[Offe
 async def _get(session: AsyncSession, offer_id: int) -> Offer:
     offer = await session.get(Offer, offer_id)
     if offer is None:
-        raise NotFound(f"no offer {offer_id}")
+        raise NotFound("no offer {offer_id}", offer_id=offer_id)
     return offer
 
 
@@ -142,7 +142,7 @@ async def offer(session: AsyncSession, offer_id: int) -> OfferOut:
 async def create(session: AsyncSession, data: OfferIn) -> OfferOut:
     _check(data)
     if (await session.execute(select(Offer.id).where(Offer.code == data.code))).first():
-        raise Conflict(f"an offer with code {data.code!r} exists")
+        raise Conflict("an offer with code {code!r} exists", code=data.code)
     row = Offer(code=data.code.strip(), title=data.title.strip(), product_model=data.product_model.strip(),
                 rules=msgspec.to_builtins(data.rules), description=data.description, active=data.active,
                 reason_template=data.reason_template)  # fmt: skip
@@ -169,7 +169,7 @@ async def facts(session: AsyncSession, customer_id: int, today: dt.date) -> offe
     """Tier, products, each product's repair dates and standing repair flag: what the rules look at."""
     customer = await session.get(Customer, customer_id)
     if customer is None:
-        raise NotFound(f"no customer {customer_id}")
+        raise NotFound("no customer {customer_id}", customer_id=customer_id)
     assets = (await session.execute(select(Asset).where(Asset.customer_id == customer_id))).scalars().all()
     repairs: dict[int, list[dt.date]] = defaultdict(list)
     rows = await session.execute(
@@ -219,7 +219,7 @@ async def suggest(session: AsyncSession, data: SuggestIn, today: dt.date | None 
     if not 1 <= data.limit <= 10:
         raise ValidationFailed("limit must be between 1 and 10")
     if len(data.text) > MAX_TEXT:
-        raise ValidationFailed(f"text is longer than {MAX_TEXT} characters")
+        raise ValidationFailed("text is longer than {max_text} characters", max_text=MAX_TEXT)
     today = today or clock.today()
     customer_facts = await facts(session, data.customer_id, today)
     rows = (await session.execute(select(Offer).where(Offer.active.is_(True)))).scalars().all()
@@ -241,12 +241,12 @@ async def suggest(session: AsyncSession, data: SuggestIn, today: dt.date | None 
 async def respond(session: AsyncSession, offer_id: int, data: ResponseIn, user_id: int | None) -> ResponseOut:
     """Records the customer's answer (accept, decline or later) on the customer."""
     if data.response not in RESPONSES:
-        raise ValidationFailed(f"response must be one of {', '.join(RESPONSES)}")
+        raise ValidationFailed("response must be one of {choices}", choices=", ".join(RESPONSES))
     await _get(session, offer_id)
     if await session.get(Customer, data.customer_id) is None:
-        raise ValidationFailed(f"customer_id {data.customer_id} does not exist")
+        raise ValidationFailed("customer_id {customer_id} does not exist", customer_id=data.customer_id)
     if data.ticket_id is not None and await session.get(Ticket, data.ticket_id) is None:
-        raise ValidationFailed(f"ticket_id {data.ticket_id} does not exist")
+        raise ValidationFailed("ticket_id {ticket_id} does not exist", ticket_id=data.ticket_id)
     row = OfferResponse(offer_id=offer_id, customer_id=data.customer_id, response=data.response, user_id=user_id,
                         ticket_id=data.ticket_id, note=data.note.strip()[:500], at=dt.datetime.now(dt.UTC))  # fmt: skip
     session.add(row)

@@ -154,7 +154,7 @@ async def _own_ticket(session: AsyncSession, customer_id: int, ticket_id: int, *
     query = select(Ticket).where(Ticket.id == ticket_id, Ticket.customer_id == customer_id)
     ticket = (await session.execute(query.with_for_update() if lock else query)).scalar()
     if ticket is None:
-        raise NotFound(f"no ticket {ticket_id}")
+        raise NotFound("no ticket {ticket_id}", ticket_id=ticket_id)
     return ticket
 
 
@@ -193,13 +193,13 @@ async def assets(session: AsyncSession, customer_id: int) -> list[PortalAsset]:
 async def open_ticket(session: AsyncSession, customer_id: int, user_id: int, data: NewTicket) -> PortalTicket:
     """A ticket from the portal (channel `web`), about one of the customer's own products if any."""
     if data.kind not in PORTAL_KINDS:
-        raise ValidationFailed(f"kind must be one of {', '.join(PORTAL_KINDS)}")
+        raise ValidationFailed("kind must be one of {choices}", choices=", ".join(PORTAL_KINDS))
     if len(data.description) > 10_000:
         raise ValidationFailed("description: at most 10,000 characters")
     if data.asset_id is not None:
         owner = (await session.execute(select(Asset.customer_id).where(Asset.id == data.asset_id))).scalar()
         if owner != customer_id:  # someone else's product looks like no product at all
-            raise ValidationFailed(f"asset_id {data.asset_id} is not one of your products")
+            raise ValidationFailed("asset_id {asset_id} is not one of your products", asset_id=data.asset_id)
     created = await ticket_service.create(
         session,
         ts.TicketCreate(
@@ -223,13 +223,18 @@ async def reply(session: AsyncSession, customer_id: int, user_id: int, ticket_id
     if not body:
         raise ValidationFailed("the message is empty")
     if len(body) > ticket_service.MAX_MESSAGE_LENGTH:
-        raise ValidationFailed(f"the message is longer than {ticket_service.MAX_MESSAGE_LENGTH} characters")
+        raise ValidationFailed(
+            "the message is longer than {max_message_length} characters",
+            max_message_length=ticket_service.MAX_MESSAGE_LENGTH,
+        )
     found = await _own_ticket(session, customer_id, ticket_id, lock=True)
     now = dt.datetime.now(dt.UTC)
     if found.status == "closed":
         raise Conflict("this ticket is closed: please open a new one")
     if found.status == "resolved" and found.resolved_at and now - found.resolved_at > dt.timedelta(days=REOPEN_DAYS):
-        raise Conflict(f"this ticket was resolved more than {REOPEN_DAYS} days ago: please open a new one")
+        raise Conflict(
+            "this ticket was resolved more than {reopen_days} days ago: please open a new one", reopen_days=REOPEN_DAYS
+        )
     message = TicketMessage(ticket_id=found.id, author_id=user_id, visibility="public", body=body, created_at=now)
     session.add(message)
     if found.status in ("pending", "resolved") and can_move(found.status, "open"):

@@ -75,7 +75,7 @@ async def rules(session: AsyncSession) -> list[Rule]:
 async def create(session: AsyncSession, data: RuleCreate) -> Rule:
     """Adds a rule; a rule needs at least one condition, or it would catch every ticket by accident."""
     if await session.get(Queue, data.queue_id) is None:
-        raise ValidationFailed(f"queue {data.queue_id} does not exist")
+        raise ValidationFailed("queue {queue_id} does not exist", queue_id=data.queue_id)
     keywords = [k.strip() for k in data.keywords if k.strip()]
     if not (data.kind or data.product_prefix or data.category or keywords):
         raise ValidationFailed("a rule needs a condition: kind, product_prefix, category or keywords")
@@ -90,6 +90,6 @@ async def create(session: AsyncSession, data: RuleCreate) -> Rule:
 async def delete(session: AsyncSession, rule_id: int) -> None:
     rule = await session.get(RoutingRule, rule_id)
     if rule is None:
-        raise NotFound(f"no rule {rule_id}")
+        raise NotFound("no rule {rule_id}", rule_id=rule_id)
     await session.delete(rule)
     _table_cache.forget()

@@ -77,11 +77,11 @@ async def assign(session: AsyncSession, ticket_id: int, data: s.AssignRequest, a
     """Assigns a ticket to someone named, or re-routes it by its queue when nobody is named."""
     ticket = await session.get(Ticket, ticket_id, with_for_update=True)
     if ticket is None:
-        raise NotFound(f"no ticket {ticket_id}")
+        raise NotFound("no ticket {ticket_id}", ticket_id=ticket_id)
     if data.user_id is not None:
         user = await session.get(User, data.user_id)
         if user is None or not user.is_active or user.role not in repository.ROUTABLE_ROLES:
-            raise ValidationFailed(f"user {data.user_id} is not an active agent")
+            raise ValidationFailed("user {user_id} is not an active agent", user_id=data.user_id)
         await _assign(session, ticket, user.id, "manual", actor_id)
         return s.AssignResult(ticket_id=ticket.id, assignee_id=user.id, reason="manual")
     if ticket.queue_id is None:
@@ -99,7 +99,7 @@ def _queue_schema(q: Queue) -> s.Queue:
 
 def _check_queue(strategy: str | None, skills: list[str] | None) -> None:
     if strategy is not None and strategy not in STRATEGIES:
-        raise ValidationFailed(f"strategy must be one of {', '.join(STRATEGIES)}")
+        raise ValidationFailed("strategy must be one of {choices}", choices=", ".join(STRATEGIES))
     if skills is not None and any(not k.strip() for k in skills):
         raise ValidationFailed("skill names must not be empty")
 
@@ -123,7 +123,7 @@ async def create_queue(session: AsyncSession, data: s.QueueCreate) -> s.Queue:
 async def update_queue(session: AsyncSession, queue_id: int, data: s.QueueUpdate) -> s.Queue:
     queue = await repository.queue(session, queue_id)
     if queue is None:
-        raise NotFound(f"no queue {queue_id}")
+        raise NotFound("no queue {queue_id}", queue_id=queue_id)
     changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
     _check_queue(changes.get("strategy"), changes.get("required_skills"))
     for key, value in changes.items():
@@ -145,7 +145,7 @@ async def agents(session: AsyncSession) -> list[s.Agent]:
 async def _profile(session: AsyncSession, user_id: int) -> AgentProfile:
     user = await session.get(User, user_id)
     if user is None or user.role not in repository.ROUTABLE_ROLES:
-        raise NotFound(f"no agent {user_id}")
+        raise NotFound("no agent {user_id}", user_id=user_id)
     profile = await repository.profile(session, user_id)
     if profile is None:
         profile = AgentProfile(user_id=user_id, skills={}, capacity=20, presence="offline")
@@ -158,7 +158,7 @@ async def update_profile(session: AsyncSession, user_id: int, data: s.AgentProfi
     profile = await _profile(session, user_id)
     if data.skills is not msgspec.UNSET:
         if any(not 1 <= level <= MAX_LEVEL or not skill.strip() for skill, level in data.skills.items()):
-            raise ValidationFailed(f"skills: a name and a level from 1 to {MAX_LEVEL}")
+            raise ValidationFailed("skills: a name and a level from 1 to {max_level}", max_level=MAX_LEVEL)
         profile.skills = dict(data.skills)
     if data.capacity is not msgspec.UNSET:
         if not 0 <= data.capacity <= 500:
@@ -170,7 +170,7 @@ async def update_profile(session: AsyncSession, user_id: int, data: s.AgentProfi
 async def set_presence(session: AsyncSession, user_id: int, presence: str) -> None:
     """available / away / wrap_up / offline; routing only gives tickets to available and wrap-up agents."""
     if presence not in PRESENCES:
-        raise ValidationFailed(f"presence must be one of {', '.join(PRESENCES)}")
+        raise ValidationFailed("presence must be one of {choices}", choices=", ".join(PRESENCES))
     profile = await _profile(session, user_id)
     if profile.presence != presence:
         profile.presence = presence

@@ -50,7 +50,7 @@ _loaded: PerDatabase[BusinessCalendar] = PerDatabase()
 
 def _time(text: str) -> dt.time:
     if not TIME.match(text):
-        raise ValidationFailed(f"opening hours must be HH:MM (00:00-23:59), got {text!r}")
+        raise ValidationFailed("opening hours must be HH:MM (00:00-23:59), got {text!r}", text=text)
     return dt.time.fromisoformat(text)
 
 
@@ -58,10 +58,10 @@ def _weekly(weekly: dict[str, list[list[str]]]) -> dict[int, list[tuple[dt.time,
     hours: dict[int, list[tuple[dt.time, dt.time]]] = {}
     for day, spans in weekly.items():
         if day not in {str(d) for d in range(7)}:
-            raise ValidationFailed(f"weekly days are 0 (Monday) to 6 (Sunday), got {day!r}")
+            raise ValidationFailed("weekly days are 0 (Monday) to 6 (Sunday), got {day!r}", day=day)
         for span in spans:
             if len(span) != 2:
-                raise ValidationFailed(f"an opening span is [start, end], got {span!r}")
+                raise ValidationFailed("an opening span is [start, end], got {span!r}", span=span)
         hours[int(day)] = [(_time(start), _time(end)) for start, end in spans]
     return hours
 
@@ -105,7 +105,7 @@ async def calendars(session: AsyncSession) -> list[Calendar]:
 async def _row(session: AsyncSession, name: str) -> BusinessCalendarRow:
     row = (await session.execute(select(BusinessCalendarRow).where(BusinessCalendarRow.name == name))).scalar()
     if row is None:
-        raise NotFound(f"no calendar {name!r}")
+        raise NotFound("no calendar {name!r}", name=name)
     return row
 
 
@@ -123,13 +123,13 @@ async def put(session: AsyncSession, name: str, data: CalendarWrite) -> Calendar
     if not NAME.match(name):
         raise ValidationFailed("a calendar name is 1-32 lower-case letters, digits, '-' or '_'")
     if len(data.holidays) + len(data.makeup_workdays) > MAX_DAYS:
-        raise ValidationFailed(f"at most {MAX_DAYS} holidays and make-up workdays together")
+        raise ValidationFailed("at most {max_days} holidays and make-up workdays together", max_days=MAX_DAYS)
     both = sorted(set(data.holidays) & set(data.makeup_workdays))
     if both:
-        raise ValidationFailed(f"{both[0].isoformat()} cannot be both a holiday and a make-up workday")
+        raise ValidationFailed("{value} cannot be both a holiday and a make-up workday", value=both[0].isoformat())
     for day, label in (*data.holidays.items(), *data.makeup_workdays.items()):
         if not label.strip() or len(label) > 100:
-            raise ValidationFailed(f"{day.isoformat()} needs a name of 1-100 characters")
+            raise ValidationFailed("{value} needs a name of 1-100 characters", value=day.isoformat())
     holidays = {d.isoformat(): label.strip() for d, label in sorted(data.holidays.items())}
     makeup = {d.isoformat(): label.strip() for d, label in sorted(data.makeup_workdays.items())}
     _build(data.weekly, holidays, makeup)  # refuses what the arithmetic could not use
@@ -149,6 +149,8 @@ async def delete(session: AsyncSession, name: str) -> None:
     row = await _row(session, name)
     used = (await session.execute(select(SlaPolicy.name).where(SlaPolicy.calendar == name).limit(1))).scalar()
     if used is not None:
-        raise Conflict(f"calendar {name!r} is used by SLA policy {used!r}: change the policy first")
+        raise Conflict(
+            "calendar {name!r} is used by SLA policy {used!r}: change the policy first", name=name, used=used
+        )
     await session.delete(row)
     _loaded.forget()

@@ -64,29 +64,29 @@ async def _check(session: AsyncSession, data: PolicyWrite, policy_id: int | None
     if not data.name.strip() or len(data.name) > 100:
         raise ValidationFailed("name: 1-100 characters")
     if data.priority is not None and data.priority not in PRIORITIES:
-        raise ValidationFailed(f"priority must be one of {', '.join(PRIORITIES)} (or null for any)")
+        raise ValidationFailed("priority must be one of {choices} (or null for any)", choices=", ".join(PRIORITIES))
     if data.tier is not None and data.tier not in VALUE_TIERS:
-        raise ValidationFailed(f"tier must be one of {', '.join(VALUE_TIERS)} (or null for any)")
+        raise ValidationFailed("tier must be one of {choices} (or null for any)", choices=", ".join(VALUE_TIERS))
     for field in ("first_response_minutes", "resolution_minutes"):
         if not 1 <= getattr(data, field) <= MAX_MINUTES:
-            raise ValidationFailed(f"{field} must be between 1 and {MAX_MINUTES}")
+            raise ValidationFailed("{field} must be between 1 and {max_minutes}", field=field, max_minutes=MAX_MINUTES)
     if data.resolution_minutes < data.first_response_minutes:
         raise ValidationFailed("resolution_minutes cannot be shorter than first_response_minutes")
     if not await calendars.exists(session, data.calendar):
-        raise ValidationFailed(f"calendar {data.calendar!r} does not exist")
+        raise ValidationFailed("calendar {calendar!r} does not exist", calendar=data.calendar)
     shares = [level.at for level in data.levels]
     if any(not 0 < at <= 10 for at in shares) or shares != sorted(set(shares)):
         raise ValidationFailed("levels: `at` between 0 and 10 (a share of the resolution target), rising")
     for level in data.levels:
         if level.action not in ACTIONS:
-            raise ValidationFailed(f"level action must be one of {', '.join(ACTIONS)}")
+            raise ValidationFailed("level action must be one of {choices}", choices=", ".join(ACTIONS))
     same = select(SlaPolicy.id).where(
         SlaPolicy.priority.is_(None) if data.priority is None else SlaPolicy.priority == data.priority,
         SlaPolicy.tier.is_(None) if data.tier is None else SlaPolicy.tier == data.tier,
     )
     clash = (await session.execute(same)).scalars().first()
     if clash is not None and clash != policy_id:
-        raise Conflict(f"policy {clash} already covers this priority and tier: change that one")
+        raise Conflict("policy {clash} already covers this priority and tier: change that one", clash=clash)
     return [{"at": level.at, "action": level.action} for level in data.levels]
 
 
@@ -98,7 +98,7 @@ async def policies(session: AsyncSession) -> list[Policy]:
 async def _get(session: AsyncSession, policy_id: int) -> SlaPolicy:
     policy = await session.get(SlaPolicy, policy_id)
     if policy is None:
-        raise NotFound(f"no SLA policy {policy_id}")
+        raise NotFound("no SLA policy {policy_id}", policy_id=policy_id)
     return policy
 
 

@@ -32,7 +32,7 @@ async def create_reminder(session: AsyncSession, ticket_id: int, data: s.Reminde
     """A follow-up on a ticket for its assignee (or whoever sets it), due at a time."""
     ticket = await session.get(Ticket, ticket_id)
     if ticket is None:
-        raise NotFound(f"no ticket {ticket_id}")
+        raise NotFound("no ticket {ticket_id}", ticket_id=ticket_id)
     if data.due_at.tzinfo is None:
         raise ValidationFailed("due_at needs a time zone offset, e.g. 2026-12-01T10:00:00+08:00")
     task = Task(kind="follow_up", owner_id=ticket.assignee_id or actor_id, customer_id=ticket.customer_id,
@@ -57,10 +57,10 @@ async def worklist(session: AsyncSession, owner_id: int | None, status: str, lim
 async def complete(session: AsyncSession, task_id: int, data: s.TaskDone, user_id: int, lead: bool) -> Task:
     """Records the outcome of a task (a call made, a customer reached or not)."""
     if data.outcome not in OUTCOMES:
-        raise ValidationFailed(f"outcome must be one of {', '.join(OUTCOMES)}")
+        raise ValidationFailed("outcome must be one of {choices}", choices=", ".join(OUTCOMES))
     task = await session.get(Task, task_id)
     if task is None:
-        raise NotFound(f"no task {task_id}")
+        raise NotFound("no task {task_id}", task_id=task_id)
     if task.owner_id not in (None, user_id) and not lead:
         raise PermissionDenied("this task is someone else's")
     task.status = "cancelled" if data.outcome == "cancelled" else "done"

@@ -26,7 +26,7 @@ def to_schema(t: Ticket) -> s.Ticket:
 
 def _check_choice(field: str, value: str | None, choices: tuple[str, ...]) -> None:
     if value is not None and value not in choices:
-        raise ValidationFailed(f"{field} must be one of {', '.join(choices)}")
+        raise ValidationFailed("{field} must be one of {choices}", field=field, choices=", ".join(choices))
 
 
 def _check_fields(values: dict[str, Any]) -> None:
@@ -45,15 +45,15 @@ async def _check_references(session: AsyncSession, ticket_customer: int | None, 
     for field, model in (("customer_id", Customer), ("queue_id", Queue), ("assignee_id", User)):
         obj_id = values.get(field)
         if obj_id is not None and not await repository.exists(session, model, obj_id):
-            raise ValidationFailed(f"{field} {obj_id} does not exist")
+            raise ValidationFailed("{field} {obj_id} does not exist", field=field, obj_id=obj_id)
     asset_id = values.get("asset_id")
     if asset_id is not None:
         owner = await repository.asset_owner(session, asset_id)
         if owner is None:
-            raise ValidationFailed(f"asset_id {asset_id} does not exist")
+            raise ValidationFailed("asset_id {asset_id} does not exist", asset_id=asset_id)
         customer_id = values.get("customer_id", ticket_customer)
         if customer_id is not None and owner != customer_id:
-            raise ValidationFailed(f"asset {asset_id} belongs to another customer")
+            raise ValidationFailed("asset {asset_id} belongs to another customer", asset_id=asset_id)
 
 
 def _record(session: AsyncSession, ticket: Ticket, event: str, actor_id: int | None, **data: Any) -> None:
@@ -63,7 +63,7 @@ def _record(session: AsyncSession, ticket: Ticket, event: str, actor_id: int | N
 async def get(session: AsyncSession, ticket_id: int, *, for_update: bool = False) -> Ticket:
     ticket = await repository.get(session, ticket_id, for_update=for_update)
     if ticket is None:
-        raise NotFound(f"no ticket {ticket_id}")
+        raise NotFound("no ticket {ticket_id}", ticket_id=ticket_id)
     return ticket
 
 
@@ -96,7 +96,7 @@ async def prepare(
     _check_fields(values)
     await _check_references(session, None, values)
     if data.external_id and await repository.external_id_taken(session, data.external_id):
-        raise Conflict(f"a ticket with external_id {data.external_id!r} exists")
+        raise Conflict("a ticket with external_id {external_id!r} exists", external_id=data.external_id)
     ticket = Ticket(**{**values, "subject": data.subject.strip(), "status": "new", "extra": {}, "sla_pauses": [],
                        "created_at": dt.datetime.now(dt.UTC), "escalation_level": 0})  # fmt: skip
     ticket.events.append(TicketEvent(kind="created", actor_id=actor_id,
@@ -120,7 +120,7 @@ async def prepare(
 
 def _apply_status(ticket: Ticket, target: str, now: dt.datetime) -> None:
     if not can_move(ticket.status, target):
-        raise Conflict(f"a {ticket.status} ticket cannot become {target}")
+        raise Conflict("a {status} ticket cannot become {target}", status=ticket.status, target=target)
     if target == "resolved":
         ticket.resolved_at = now
     elif target == "closed":
@@ -250,7 +250,9 @@ async def add_message(
     if not body:
         raise ValidationFailed("the message is empty")
     if len(body) > MAX_MESSAGE_LENGTH:
-        raise ValidationFailed(f"the message is longer than {MAX_MESSAGE_LENGTH} characters")
+        raise ValidationFailed(
+            "the message is longer than {max_message_length} characters", max_message_length=MAX_MESSAGE_LENGTH
+        )
     ticket = await get(session, ticket_id, for_update=True)
     visibility = "internal" if data.internal else "public"
     message = TicketMessage(ticket_id=ticket.id, author_id=actor_id, visibility=visibility, body=body)
@@ -309,7 +311,7 @@ async def merge(session: AsyncSession, ticket_id: int, into_id: int, actor_id: i
     if source.customer_id != target.customer_id:
         raise ValidationFailed("only tickets of the same customer can be merged")
     if target.status == "closed":
-        raise Conflict(f"ticket {into_id} is closed: reopen it first")
+        raise Conflict("ticket {into_id} is closed: reopen it first", into_id=into_id)
     moved = await repository.move_messages(session, source.id, target.id)
     await link(session, source.id, s.TicketLinkCreate(other_id=target.id, kind="duplicate"), actor_id)
     if source.status != "closed":

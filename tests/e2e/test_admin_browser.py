@@ -107,11 +107,12 @@ def test_a_supervisor_writes_publishes_and_edits_an_article(page: Page, live_ser
     expect(page.get_by_test_id("test-rank")).to_contain_text("排第 1 名", timeout=SEARCH_TIMEOUT)
     expect(page.get_by_test_id("test-result").locator("li.this")).to_contain_text("冷氣遙控器沒有反應怎麼辦")
 
-    # The API refuses an empty body; its message shows next to the body and in the summary.
+    # The API refuses an empty body; its message, in the page's language, shows next to the body (found
+    # by the error's `field`) and in the summary.
     page.get_by_label("內文").fill("   ")
     page.get_by_role("button", name="儲存").click()
-    expect(page.locator("[data-problem-for=body]")).to_contain_text("body: 1-100000 characters")
-    expect(page.get_by_role("alert")).to_contain_text("body: 1-100000 characters")
+    expect(page.locator("[data-problem-for=body]")).to_have_text("內文須為 1–100000 個字")
+    expect(page.get_by_role("alert")).to_contain_text("內文須為 1–100000 個字")
     expect(page.get_by_label("內文")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_test_id("history").get_by_test_id("revision")).to_have_count(3)  # nothing was saved
 

@@ -98,7 +98,7 @@ def test_a_customer_registers_finds_an_article_and_opens_a_ticket_about_their_pr
     page.get_by_label("再次輸入密碼").fill(PASSWORD)
     page.get_by_label("案件編號或客戶編號").fill("C-1001")
     page.get_by_role("button", name="建立帳號").click()
-    expect(page.get_by_role("alert")).to_contain_text("phone")  # the API's reason, shown as it is
+    expect(page.get_by_role("alert")).to_contain_text("電話號碼格式不正確")  # the API's reason, in the page's language
     page.get_by_label("手機或電話號碼").fill("0912-345-678")
     page.get_by_role("button", name="建立帳號").click()
     expect(page.get_by_test_id("who")).to_have_text("王小明")

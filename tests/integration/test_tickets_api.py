@@ -200,3 +200,19 @@ async def test_tickets_are_filtered_for_drill_down(
     assert unknown.status_code == 422 and "channel must be one of" in unknown.json()["message"]
     bad = await client.get("/api/tickets", params={"created_from": "last week"}, headers=agent_headers)
     assert bad.status_code == 400
+
+
+async def test_errors_speak_the_callers_language(client: AsyncTestClient[Any], agent_headers: dict[str, str]) -> None:
+    body = {"kind": "teleport", "subject": "x"}
+    english = await client.post("/api/tickets", json=body, headers=agent_headers)
+    assert english.status_code == 422 and english.json()["message"].startswith("kind must be one of repair, complaint")
+    chinese = await client.post("/api/tickets", json=body, headers={**agent_headers, "Accept-Language": "zh-TW,zh"})
+    assert chinese.status_code == 422 and chinese.json()["message"].startswith(
+        "kind 必須是下列之一：repair, complaint"
+    )  # field names stay as in the API
+    assert chinese.json()["error"] == "validation_failed"  # the code stays the same for programs
+    missing = await client.get("/api/tickets/987654", headers={**agent_headers, "Accept-Language": "zh-TW"})
+    assert missing.status_code == 404 and missing.json()["message"] == "找不到案件 987654"
+    picked = await client.get("/api/tickets/987654", headers={**agent_headers, "Accept-Language": "zh-TW",
+                                                              "Cookie": "cc_lang=en"})  # fmt: skip
+    assert picked.json()["message"] == "no ticket 987654"

@@ -24,7 +24,9 @@
   function problemsOf(data, fallback) {
     const detail = Array.isArray(data.detail) ? data.detail : [];
     const lines = detail.map((d) => (typeof d === "string" ? d : [d.key, d.message].filter(Boolean).join(": ")));
-    return lines.length ? lines : [data.message || fallback];
+    // `field` names the input a single message is about, in any language the message is shown in.
+    const one = data.message || fallback;
+    return lines.length ? lines : [data.field && !one.startsWith(data.field) ? `${data.field}: ${one}` : one];
   }
 
   async function api(method, url, body) {
@@ -54,7 +56,8 @@
       const name = (/^(?:rules\.)?([a-z_]+)(?:\[\d+\])?[:\s]/.exec(problem) || [])[1];
       const slot = name && form.querySelector(`[data-problem-for="${name}"]`);
       if (!slot) continue;
-      slot.textContent = slot.textContent ? `${slot.textContent} ${problem}` : problem;
+      const said = problem.replace(/^(?:rules\.)?[a-z_]+(?:\[\d+\])?:\s*/, "");  // the slot is next to the field already
+      slot.textContent = slot.textContent ? `${slot.textContent} ${said}` : said;
       slot.hidden = false;
       form.querySelectorAll(`[name="${name}"]`).forEach((el) => el.setAttribute("aria-invalid", "true"));
       marked = true;
