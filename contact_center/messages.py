@@ -9,6 +9,7 @@ catalogs (`agent_ui/translations`) are read with the same function.
 from __future__ import annotations
 
 import io
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,6 +48,43 @@ def error_message(error: DomainError, locale: str | None) -> str:
     if translated == error.template:
         return error.message
     return translated.format(**error.params) if error.params else translated
+
+
+def translate(text: str, locale: str | None) -> str:
+    """A fixed message (the framework's refusals: "your role may not do this", ...) in `locale`."""
+    return catalog(_ERRORS, locale).gettext(text) if locale == "zh-Hant" else text
+
+
+# The request decoder's (msgspec's) complaints about a field, in words an agent reads.
+_TYPES = {"int": "整數", "float": "數字", "str": "文字", "bool": "是或否", "array": "清單", "object": "物件",
+          "null": "空值", "datetime": "日期時間（ISO 8601）", "date": "日期（YYYY-MM-DD）"}  # fmt: skip
+_MISSING = re.compile(r"Object missing required field `([^`]+)`")
+_UNKNOWN = re.compile(r"Object contains unknown field `([^`]+)`")
+_TYPE = re.compile(r"Expected `([^`]+)`, got `([^`]+)`")
+_ENUM = re.compile(r"Invalid enum value (.+)")
+
+
+def _decoder_text(text: str) -> str:
+    if found := _MISSING.search(text):
+        return f"缺少必填欄位 {found[1]}"
+    if found := _UNKNOWN.search(text):
+        return f"不認得的欄位 {found[1]}"
+    if found := _TYPE.search(text):
+        return f"應為{_TYPES.get(found[1], found[1])}，收到{_TYPES.get(found[2], found[2])}"
+    if found := _ENUM.search(text):
+        return f"不接受的值 {found[1]}"
+    return text
+
+
+def request_problems(problems: list[dict[str, object]]) -> str:
+    """The request decoder's list of problems (`{"message", "key", "source"}`) as one zh-Hant sentence;
+    a complaint it does not know stays as the decoder wrote it."""
+    said = []
+    for problem in problems:
+        text = _decoder_text(str(problem.get("message", "")))
+        key = problem.get("key")
+        said.append(f"{key}：{text}" if key and key != "data" else text)
+    return "送出的資料有誤：" + "；".join(said)
 
 
 def wanted_locale(cookie: str | None, accept_language: str | None) -> str | None:

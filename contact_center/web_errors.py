@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.response import Redirect
 from sqlalchemy.exc import IntegrityError
 
@@ -31,25 +31,37 @@ def _json(
     return Response(body, status_code=status, media_type=MediaType.JSON)
 
 
+def _locale(request: Request[Any, Any, Any]) -> str | None:
+    return messages.wanted_locale(request.cookies.get(messages.LANG_COOKIE), request.headers.get("accept-language"))
+
+
 def domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, object]]:
-    locale = messages.wanted_locale(request.cookies.get(messages.LANG_COOKIE), request.headers.get("accept-language"))
-    return _json(exc.status_code, exc.code, messages.error_message(exc, locale), exc.detail, exc.field)
+    return _json(exc.status_code, exc.code, messages.error_message(exc, _locale(request)), exc.detail, exc.field)
 
 
 def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[object]:
     if _wants_page(request):
         return Redirect(f"/login?next={request.url.path}")
-    return _json(401, "not_authenticated", exc.detail)  # type: ignore[return-value]
+    return _json(401, "not_authenticated", messages.translate(exc.detail, _locale(request)))  # type: ignore[return-value]
 
 
-def integrity_error(_: Request[Any, Any, Any], exc: IntegrityError) -> Response[dict[str, object]]:
+def integrity_error(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[dict[str, object]]:
     # A unique key lost a race with another request: the caller can retry or pick another value.
-    return _json(409, "conflict", "the change conflicts with existing data (duplicate or missing reference)")
+    text = "the change conflicts with existing data (duplicate or missing reference)"
+    return _json(409, "conflict", messages.translate(text, _locale(request)))
 
 
-def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, object]]:
+def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, object]]:
     code = {400: "bad_request", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed"}
-    return _json(exc.status_code, code.get(exc.status_code, "error"), exc.detail, getattr(exc, "extra", None) or None)
+    extra = getattr(exc, "extra", None) or None
+    locale = _locale(request)
+    if locale == "zh-Hant" and isinstance(exc, ValidationException) and isinstance(extra, list) and extra:
+        message = messages.request_problems(extra)
+    elif locale == "zh-Hant" and (isinstance(exc, ValidationException) or exc.detail.startswith("JSON is malformed")):
+        message = "送出的資料有誤：" + exc.detail
+    else:
+        message = messages.translate(exc.detail, locale)
+    return _json(exc.status_code, code.get(exc.status_code, "error"), message, extra)
 
 
 EXCEPTION_HANDLERS = {

@@ -216,3 +216,21 @@ async def test_errors_speak_the_callers_language(client: AsyncTestClient[Any], a
     picked = await client.get("/api/tickets/987654", headers={**agent_headers, "Accept-Language": "zh-TW",
                                                               "Cookie": "cc_lang=en"})  # fmt: skip
     assert picked.json()["message"] == "no ticket 987654"
+
+
+async def test_refusals_by_the_framework_speak_the_callers_language(
+    client: AsyncTestClient[Any], agent_headers: dict[str, str]
+) -> None:
+    zh = {"Accept-Language": "zh-TW"}
+    missing = await client.post("/api/tickets", json={"kind": "repair"}, headers={**agent_headers, **zh})
+    assert missing.status_code == 400 and missing.json()["message"] == "送出的資料有誤：缺少必填欄位 subject"
+    assert missing.json()["detail"][0]["message"] == "Object missing required field `subject`"  # for programs
+    english = await client.post("/api/tickets", json={"kind": "repair"}, headers=agent_headers)
+    assert english.json()["message"].startswith("Validation failed for POST /api/tickets")
+    malformed = await client.post("/api/tickets", content=b"{oops", headers={**agent_headers, **zh,
+                                                                            "content-type": "application/json"})  # fmt: skip
+    assert malformed.status_code == 400 and malformed.json()["message"].startswith("送出的資料有誤：")
+    anonymous = await client.get("/api/tickets", headers=zh)
+    assert anonymous.status_code == 401 and anonymous.json()["message"] == "請先登入，或附上存取權杖（bearer token）"
+    refused = await client.delete("/api/tickets/1", headers={**agent_headers, **zh})
+    assert refused.status_code == 403 and refused.json()["message"] == "您的角色無權執行此操作"

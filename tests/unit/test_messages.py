@@ -96,3 +96,23 @@ def test_the_callers_language(cookie: str | None, accept_language: str | None, e
 def test_the_field_a_message_is_about_survives_translation(message: str, field: str | None) -> None:
     """Forms mark the field from `field`, since a translated message no longer starts with its name."""
     assert ValidationFailed(message, max_body=10, choices="a, b", ticket_id=1).field == field
+
+
+def test_the_framework_refusals_are_translated() -> None:
+    for text in ("sign in or send a bearer token", "your role may not do this",
+                 "only supervisors change another agent's presence",
+                 "the change conflicts with existing data (duplicate or missing reference)"):  # fmt: skip
+        assert messages.translate(text, "zh-Hant") != text
+        assert messages.translate(text, None) == text
+    assert messages.translate("Not Found", "zh-Hant") == "Not Found"  # unknown: as it is
+
+
+def test_the_request_decoders_complaints_in_words_an_agent_reads() -> None:
+    said = messages.request_problems([
+        {"message": "Object missing required field `subject`", "key": "data", "source": "body"},
+        {"message": "Expected `int`, got `str`", "key": "limit", "source": "query"},
+        {"message": "Object contains unknown field `colour`", "key": "data", "source": "body"},
+        {"message": "Something msgspec says one day", "key": "x", "source": "body"},
+    ])  # fmt: skip
+    assert said == ("送出的資料有誤：缺少必填欄位 subject；limit：應為整數，收到文字；不認得的欄位 colour；"
+                    "x：Something msgspec says one day")  # fmt: skip
