@@ -20,6 +20,7 @@ from babel.support import Translations
 from contact_center.errors import DomainError
 
 _ERRORS = Path(__file__).parent / "translations"
+_FIELD_PARAMS = ("field", "tablename")
 LANG_COOKIE = "cc_lang"  # the language a user picked on the pages: "zh-Hant" or "en"
 
 
@@ -44,10 +45,16 @@ def error_message(error: DomainError, locale: str | None) -> str:
     """The error's message in `locale` (zh-Hant), or as raised (English) when there is no translation."""
     if locale != "zh-Hant":
         return error.message
-    translated = catalog(_ERRORS, locale).gettext(error.template)
+    translations = catalog(_ERRORS, locale)
+    translated = translations.gettext(error.template)
     if translated == error.template:
         return error.message
-    return translated.format(**error.params) if error.params else translated
+    if not error.params:
+        return translated
+    # An API field's name filled into the message ("kind", "customer_id") is said in words too.
+    params = {key: translations.pgettext("field", value) if key in _FIELD_PARAMS and isinstance(value, str) else value
+              for key, value in error.params.items()}  # fmt: skip
+    return translated.format(**params)
 
 
 def translate(text: str, locale: str | None) -> str:

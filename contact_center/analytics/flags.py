@@ -163,7 +163,7 @@ async def record(
 
 def _check_choice(name: str, value: str | None, allowed: Sequence[str]) -> None:
     if value is not None and value not in allowed:
-        raise ValidationFailed("{name} must be one of {choices}", name=name, choices=", ".join(allowed))
+        raise ValidationFailed("{field} must be one of {choices}", field=name, choices=", ".join(allowed))
 
 
 async def list_flags(

@@ -208,8 +208,8 @@ async def test_errors_speak_the_callers_language(client: AsyncTestClient[Any], a
     assert english.status_code == 422 and english.json()["message"].startswith("kind must be one of repair, complaint")
     chinese = await client.post("/api/tickets", json=body, headers={**agent_headers, "Accept-Language": "zh-TW,zh"})
     assert chinese.status_code == 422 and chinese.json()["message"].startswith(
-        "kind 必須是下列之一：repair, complaint"
-    )  # field names stay as in the API
+        "類型 必須是下列之一：repair, complaint"
+    )  # the field named in words too
     assert chinese.json()["error"] == "validation_failed"  # the code stays the same for programs
     missing = await client.get("/api/tickets/987654", headers={**agent_headers, "Accept-Language": "zh-TW"})
     assert missing.status_code == 404 and missing.json()["message"] == "找不到案件 987654"

@@ -116,3 +116,11 @@ def test_the_request_decoders_complaints_in_words_an_agent_reads() -> None:
     ])  # fmt: skip
     assert said == ("送出的資料有誤：缺少必填欄位 subject；limit：應為整數，收到文字；不認得的欄位 colour；"
                     "x：Something msgspec says one day")  # fmt: skip
+
+
+def test_a_field_named_in_a_message_is_said_in_words() -> None:
+    unknown_customer = ValidationFailed("{field} {obj_id} does not exist", field="customer_id", obj_id=5)
+    assert messages.error_message(unknown_customer, "zh-Hant") == "客戶 5 不存在"
+    assert messages.error_message(unknown_customer, None) == "customer_id 5 does not exist"
+    odd = ValidationFailed("{field} must be one of {choices}", field="flavour", choices="a, b")
+    assert messages.error_message(odd, "zh-Hant") == "flavour 必須是下列之一：a, b"  # no word for it: as it is
