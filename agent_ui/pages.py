@@ -35,7 +35,9 @@ HERE = Path(__file__).parent
 JS_STRINGS = {
     "ws_connecting": "Connecting…", "ws_connected": "Connected", "ws_reconnecting": "Reconnecting…",
     "offline": "Not connected: try again in a moment.", "dialling": "Dialling", "dial_ok": "Call placed to",
-    "dial_failed": "The call could not be placed:", "state_available": "Available", "state_away": "Away",
+    "dial_failed": "The call could not be placed:",
+    "dial_not_connected": "telephony not connected; try again when the phone system is back.",
+    "state_available": "Available", "state_away": "Away",
     "state_wrap_up": "Wrap-up", "state_offline": "Offline", "low": "low", "normal": "normal", "high": "high",
     "urgent": "urgent", "repairs": "Repairs", "open_tickets": "Open tickets",
     "recent_tickets": "Ticket history",

@@ -14,7 +14,7 @@ Numbers are passed as the PBX saw them; the app normalises them (E.164, region T
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import Literal
 
 import msgspec
 
@@ -100,6 +100,11 @@ class AgentState(_Event, tag="agent.state"):
     queue: str | None = None
 
 
+# The reason a bridge gives when it cannot dial because it is not logged in to the PBX: the app
+# recognises it and tells the agent in their language.
+DIAL_NOT_CONNECTED = "telephony not connected"
+
+
 class OriginateResult(_Event, tag="originate.result"):
     """What became of a click-to-dial command."""
 
@@ -159,12 +164,12 @@ def encode(message: BridgeMessage | AppMessage) -> bytes:
 
 def decode_bridge_message(data: bytes | str) -> BridgeMessage:
     """Raises msgspec.ValidationError / DecodeError on anything that is not a valid message."""
-    return cast(BridgeMessage, _bridge_decoder.decode(data))
+    return _bridge_decoder.decode(data)
 
 
 def decode_event(data: bytes | str) -> CallEvent:
-    return cast(CallEvent, _event_decoder.decode(data))
+    return _event_decoder.decode(data)
 
 
 def decode_app_message(data: bytes | str) -> AppMessage:
-    return cast(AppMessage, _app_decoder.decode(data))
+    return _app_decoder.decode(data)

@@ -85,6 +85,8 @@ class Bridge:
         self._ami: AmiConnection | None = None
         self._stopping = asyncio.Event()
         self.ami_sessions = 0
+        # Set while logged in to Asterisk (what click-to-dial needs); the app link has its own `connected`.
+        self.ami_ready = asyncio.Event()
 
     def stop(self) -> None:
         self._stopping.set()
@@ -137,10 +139,12 @@ class Bridge:
             attempt = 0
             self.ami_sessions += 1
             self._ami = ami
+            self.ami_ready.set()
             try:
                 await self._session(ami)
             finally:
                 self._ami = None
+                self.ami_ready.clear()
                 await ami.close()
         return EXIT_OK
 
@@ -187,7 +191,7 @@ class Bridge:
         ami = self._ami
         reason = None
         if ami is None:
-            reason = "the PBX is not connected"
+            reason = c.DIAL_NOT_CONNECTED
         else:
             action = {
                 "Action": "Originate", "ActionID": command.command_id,

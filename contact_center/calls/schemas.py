@@ -81,6 +81,8 @@ class DialResult(msgspec.Struct, tag_field="type", tag="dial_result"):
     ok: bool
     number: str
     reason: str | None = None
+    # A reason the desk says in the agent's language: "not_connected" (the PBX link is down).
+    code: str | None = None
 
 
 class Display(msgspec.Struct, tag_field="type", tag="display"):

@@ -176,7 +176,9 @@ async def _dial_result(session: AsyncSession, event: c.OriginateResult) -> list[
     agent = await repository.agent_for_extension(session, event.extension)
     if agent is None:
         return []
-    result = s.DialResult(command_id=event.command_id, ok=event.ok, number=event.number, reason=event.reason)
+    code = "not_connected" if event.reason == c.DIAL_NOT_CONNECTED else None
+    result = s.DialResult(command_id=event.command_id, ok=event.ok, number=event.number, reason=event.reason,
+                          code=code)  # fmt: skip
     return [(agent_channel(agent.id), result)]
 
 

@@ -106,7 +106,9 @@ async def stack(settings: Settings, sessions: async_sessionmaker[AsyncSession]) 
         )
     )
     runner = asyncio.create_task(bridge.run())
+    # Both links: the app's (events reach the app) and Asterisk's (click-to-dial reaches the PBX).
     await asyncio.wait_for(bridge.link.connected.wait(), 10)
+    await asyncio.wait_for(bridge.ami_ready.wait(), 10)
     yield Stack(simulator, app, bridge, alice, sessions)
     bridge.stop()
     await asyncio.wait_for(runner, 15)
@@ -192,6 +194,21 @@ async def test_click_to_dial_reaches_asterisk_as_an_originate(stack: Stack) -> N
     await agent.close()
 
 
+async def test_a_dial_while_the_bridge_is_not_logged_in_to_asterisk_tells_the_agent_why(stack: Stack) -> None:
+    await stack.simulator.stop()  # Asterisk goes away; the bridge keeps its link to the app and retries AMI
+    async with asyncio.timeout(10):
+        while stack.bridge.ami_ready.is_set():
+            await asyncio.sleep(0.02)
+    assert stack.bridge.link.connected.is_set()
+    agent = await stack.agent_socket()
+    await agent.send(json.dumps({"type": "dial", "number": "0912-345-678"}))
+    result = await _next(agent, "dial_result", timeout=10)
+    assert result["ok"] is False
+    assert result["code"] == "not_connected" and result["reason"] == "telephony not connected"
+    assert result["number"] == "0912345678"
+    await agent.close()
+
+
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 async def test_two_app_instances_on_redis_the_agent_on_the_other_one_gets_the_pop(
     settings: Settings, sessions: async_sessionmaker[AsyncSession]
@@ -216,6 +233,7 @@ async def test_two_app_instances_on_redis_the_agent_on_the_other_one_gets_the_po
     runner = asyncio.create_task(bridge.run())
     try:
         await asyncio.wait_for(bridge.link.connected.wait(), 10)
+        await asyncio.wait_for(bridge.ami_ready.wait(), 10)
         agent = await connect(
             f"ws://127.0.0.1:{second.port}/ws/agent", additional_headers={"Authorization": f"Bearer {alice}"}
         )

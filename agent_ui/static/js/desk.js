@@ -37,7 +37,7 @@
   function handle(m) {
     if (m.type === "screen_pop") showPop(m);
     else if (m.type === "call_update") updateCall(m);
-    else if (m.type === "dial_result") say(m.ok ? t("dial_ok") + " " + m.number : t("dial_failed") + " " + (m.reason || ""));
+    else if (m.type === "dial_result") say(m.ok ? t("dial_ok") + " " + m.number : t("dial_failed") + " " + (m.code ? t("dial_" + m.code) : m.reason || ""));
     else if (m.type === "display") location.href = m.customer_id ? `/desk/customers/${m.customer_id}` : `/desk?ticket=${m.ticket_id}`;
     else if (m.type === "state") say(t("state_" + m.state));
     else if (m.type === "reminder") say(`${t("reminder")}: ${m.title}`);
