@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
+from litestar.datastructures import CacheControlHeader
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.response import Redirect, Template
+from litestar.response import File, Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -174,6 +175,12 @@ async def wallboard_page(request: Request[Any, Any, Any]) -> Template:
     return _page(request, "wallboard.html")
 
 
+@get("/favicon.ico", guards=[public], include_in_schema=False, cache_control=CacheControlHeader(max_age=86400))
+async def favicon() -> File:
+    """For clients that ask for /favicon.ico whatever the page says (the pages link the SVG)."""
+    return File(HERE / "static" / "favicon.ico", media_type="image/x-icon", content_disposition_type="inline")
+
+
 static_files = create_static_files_router(
     path="/static", directories=[HERE / "static"], guards=[public], include_in_schema=False
 )
@@ -188,5 +195,6 @@ ROUTES: list[Any] = [
     customer_page,
     wallboard_page,
     static_files,
+    favicon,
 ]
 __all__ = ["ROUTES", "Response", "template_config"]

@@ -170,7 +170,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=os.environ.get("CC_DEBUG") == "1",
         # An unexpected error is logged with its traceback, not only in debug mode.
         logging_config=LoggingConfig(
-            log_exceptions="always", disable_stack_trace={404, NotAuthorizedException, PermissionDeniedException}
+            root={"handlers": ["queue_listener"], "level": settings.log_level},
+            log_exceptions="always",
+            disable_stack_trace={404, NotAuthorizedException, PermissionDeniedException},
         ),
     )
 

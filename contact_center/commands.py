@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import gc
 import html
+import os
 import re
 import secrets
 import sys
@@ -19,7 +21,7 @@ from contact_center.db.session import create_engine, create_session_factory
 from contact_center.errors import DomainError
 from contact_center.imports import kinds
 from contact_center.imports.service import Importer, ImportReport
-from contact_center.settings import Settings
+from contact_center.settings import Settings, served_at
 
 MAX_PRINTED_MESSAGES = 50
 
@@ -29,7 +31,12 @@ class CommandError(Exception):
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    logs.configure()
+    if args.command == "demo" and not os.environ.get("LOG_LEVEL"):
+        # A newcomer reads the start-up steps; the running app's warnings still show.
+        settings = dataclasses.replace(settings, log_level="WARNING")
+    if args.command in ("serve", "demo"):
+        settings = served_at(settings, getattr(args, "host", "127.0.0.1"), args.port)
+    logs.configure(settings.log_level)
     if args.command == "db":
         upgrade(settings.database.url)
         print(f"database at head ({settings.database.backend})")
@@ -84,8 +91,11 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
     return 0
 
 
-async def import_files(settings: Settings, files: list[Path], kind: str | None = None) -> list[ImportReport]:
-    """Imports files in dependency order (customers before the tickets that name them)."""
+async def import_files(
+    settings: Settings, files: list[Path], kind: str | None = None, *, quiet: bool = False
+) -> list[ImportReport]:
+    """Imports files in dependency order (customers before the tickets that name them); `quiet` leaves
+    the progress and the per-file summaries to the caller (problems are still printed)."""
     plan: list[tuple[Path, str]] = []
     for path in files:
         if not path.is_file():
@@ -107,9 +117,12 @@ async def import_files(settings: Settings, files: list[Path], kind: str | None =
     reports = []
     try:
         for path, what in kinds.in_dependency_order(plan):
-            with progress(f"{path.name}", path.stat().st_size) as advance:
-                report = await importer.import_file(path, what, progress=advance)
-            print(report.summary())
+            if quiet:
+                report = await importer.import_file(path, what)
+            else:
+                with progress(f"{path.name}", path.stat().st_size) as advance:
+                    report = await importer.import_file(path, what, progress=advance)
+                print(report.summary())
             reports.append(report)
         await importer.analyze({r.kind for r in reports if r.inserted or r.updated})
     finally:

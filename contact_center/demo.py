@@ -1,9 +1,19 @@
-"""`contact-center demo`: the embedded system on demo data, ready to click through in a minute."""
+"""`contact-center demo`: the embedded system on demo data, ready to click through in a minute.
+
+The server answers first (migrations and the staff accounts take a second or two); the demo data, the
+knowledge base and offers, the simulated telephony and then the classifier follow while it serves.
+Training the classifier is minutes of CPU: it runs in a process of its own, and until it is done the
+desk simply proposes no category."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 from sqlalchemy import func, select
@@ -11,11 +21,14 @@ from sqlalchemy import func, select
 from contact_center import clock
 from contact_center.auth import service as auth_service
 from contact_center.commands import import_files
-from contact_center.db.migrate import upgrade
+from contact_center.db.migrate import upgrade_async
 from contact_center.db.session import create_engine, create_session_factory
 from contact_center.demo_calls import DemoTelephony
 from contact_center.models import AgentProfile, Customer, KbArticle, NlpModel, Offer, Queue, RepairFlag, User
 from contact_center.settings import Settings
+
+if TYPE_CHECKING:
+    from litestar import Litestar
 
 DEMO_SKILLS = {
     "alice": {"aircon": 4, "billing": 2},
@@ -55,122 +68,197 @@ DEMO_OFFERS = [
 PORTAL_DEMO_USER = "mei"
 
 
-async def _prepare_assist(settings: Settings) -> None:
-    """The knowledge base, the offer catalogue and a portal account, on first start."""
+async def _prepare_assist(settings: Settings) -> str:
+    """The knowledge base, the offer catalogue, customer tiers, repair flags and the portal account."""
     from contact_center.analytics import flags
     from contact_center.analytics import service as analytics
     from contact_center.kb import articles
     from contact_center.offers import service as offer_service
 
     today = clock.today()
+    done: list[str] = []
     engine = create_engine(settings.database)
     async with create_session_factory(engine)() as session, session.begin():
         if not (await session.execute(select(func.count()).select_from(KbArticle))).scalar_one():
             report = await articles.import_file(session, DEMO_DATA / "kb_articles.jsonl")
-            print(f"knowledge base: {report.inserted} demo articles", flush=True)
+            done.append(f"{report.inserted} articles")
         # Every demo offer missing by code: a demo database from before an offer was added gets it too.
         known = set((await session.execute(select(Offer.code))).scalars())
-        for offer in DEMO_OFFERS:
-            if offer["code"] not in known:
-                await offer_service.create(session, msgspec.convert(offer, offer_service.OfferIn))
+        missing = [offer for offer in DEMO_OFFERS if offer["code"] not in known]
+        for offer in missing:
+            await offer_service.create(session, msgspec.convert(offer, offer_service.OfferIn))
+        if missing:
+            done.append(f"{len(missing)} offers")
         if not (await session.execute(select(User.id).where(User.username == PORTAL_DEMO_USER))).first():
-            tiers = await analytics.refresh_tiers(session, clock.today())  # the pyramid from purchases
-            print(f"customer pyramid: {tiers}; co-ownership over {await offer_service.refresh_coownership(session)} "
-                  "customers", flush=True)  # fmt: skip
+            tiers = await analytics.refresh_tiers(session, today)  # the pyramid from purchases
+            await offer_service.refresh_coownership(session)
+            done.append("tiers " + ", ".join(f"{tier} {n:,}" for tier, n in tiers.items()))
             customer = (await session.execute(select(Customer).order_by(Customer.id).limit(1))).scalar()
             if customer is not None:
                 await auth_service.add_user(session, PORTAL_DEMO_USER, "customer", display_name=customer.name,
                                             password=DEMO_PASSWORD, customer_id=customer.id)  # fmt: skip
+                done.append(f"portal account {PORTAL_DEMO_USER} ({customer.name})")
         if not (await session.execute(select(func.count()).select_from(RepairFlag))).scalar_one():
             # The full scan runs every 6 h in the embedded mode, first after 6 h: flag the lemons now, so
             # their owners' screen-pops show the flag and the trade-in offer from the first call.
             flagged = await flags.record(session, flags.from_scan(await analytics.repair_anomalies(session, today)),
                                          today, full_scan=True)  # fmt: skip
-            print(f"repair anomalies: {len(flagged)} flags for QA", flush=True)
-        if not (await session.execute(select(func.count()).select_from(NlpModel))).scalar_one():
-            from contact_center.nlp import service as nlp_service
-
-            print("training the ticket classifier on the demo tickets ...", flush=True)
-            result = await nlp_service.train_and_activate(session, settings.var_dir / "models" / "classifier")
-            print("\n".join(nlp_service.report(result, worst=3)), flush=True)
+            done.append(f"{len(flagged)} repair flags")
     await engine.dispose()
+    return "; ".join(done) or "already prepared"
 
 
-async def _prepare(settings: Settings, customers: int) -> None:
+async def _prepare_accounts(settings: Settings) -> str:
+    """The demo's staff, its queue and the agents' skills: enough to sign in while the data loads."""
     engine = create_engine(settings.database)
-    sessions = create_session_factory(engine)
-    async with sessions() as session, session.begin():
-        if not (await session.execute(select(func.count()).select_from(User))).scalar_one():
-            for username, role, name, extension in DEMO_USERS:
-                await auth_service.add_user(
-                    session, username, role, display_name=name, extension=extension, password=DEMO_PASSWORD
-                )
-            session.add(Queue(name="support", display_name="客服專線", description="Asterisk queue 'support'"))
-            await session.flush()
-            for username, skills in DEMO_SKILLS.items():
-                user_id = (await session.execute(select(User.id).where(User.username == username))).scalar_one()
-                session.add(AgentProfile(user_id=user_id, skills=skills, capacity=25, presence="available"))
-        has_customers = (await session.execute(select(func.count()).select_from(Customer))).scalar_one() > 0
+    async with create_session_factory(engine)() as session, session.begin():
+        if (await session.execute(select(func.count()).select_from(User))).scalar_one():
+            await engine.dispose()
+            return "already there"
+        for username, role, name, extension in DEMO_USERS:
+            await auth_service.add_user(
+                session, username, role, display_name=name, extension=extension, password=DEMO_PASSWORD
+            )
+        session.add(Queue(name="support", display_name="客服專線", description="Asterisk queue 'support'"))
+        await session.flush()
+        for username, skills in DEMO_SKILLS.items():
+            user_id = (await session.execute(select(User.id).where(User.username == username))).scalar_one()
+            session.add(AgentProfile(user_id=user_id, skills=skills, capacity=25, presence="available"))
     await engine.dispose()
-    if not has_customers:
-        from contact_center.seed.generator import write_jsonl
-
-        out = settings.var_dir / "demo-seed"
-        print(f"generating {customers} demo customers with their history ...", flush=True)
-        files = write_jsonl(out, customers, seed=1, as_of=clock.today())
-        await import_files(settings, list(files.values()))
-    await _prepare_assist(settings)
+    return ", ".join(u for u, *_ in DEMO_USERS) + f"; password {DEMO_PASSWORD}"
 
 
-def _banner(settings: Settings, port: int, ami_port: int, calls_every: float) -> str:
+async def _prepare_data(settings: Settings, customers: int) -> str:
+    engine = create_engine(settings.database)
+    async with create_session_factory(engine)() as session:
+        existing = (await session.execute(select(func.count()).select_from(Customer))).scalar_one()
+    await engine.dispose()
+    if existing:
+        return f"already loaded: {existing:,} customers"
+    from contact_center.seed.generator import write_jsonl
+
+    files = write_jsonl(settings.var_dir / "demo-seed", customers, seed=1, as_of=clock.today())
+    reports = await import_files(settings, list(files.values()), quiet=True)
+    return ", ".join(f"{r.inserted:,} {NOUNS.get(r.kind, r.kind)}" for r in reports)
+
+
+NOUNS = {"assets": "products owned", "interactions": "contacts"}
+
+
+async def _needs_classifier(settings: Settings) -> bool:
+    engine = create_engine(settings.database)
+    async with create_session_factory(engine)() as session:
+        count = (await session.execute(select(func.count()).select_from(NlpModel))).scalar_one()
+    await engine.dispose()
+    return count == 0
+
+
+async def _train_classifier(settings: Settings, app: Litestar) -> None:
+    """`contact-center nlp train` in a process of its own: minutes of CPU that must not slow the calls.
+    The desk works meanwhile; category proposals start when the model is active."""
+    env = {**os.environ, "CC_VAR_DIR": str(settings.var_dir), "DATABASE_URL": settings.database.url,
+           "LOG_LEVEL": "WARNING"}  # fmt: skip
+    started = time.monotonic()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "contact_center", "nlp", "train",
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        output, _ = await process.communicate()
+    except asyncio.CancelledError:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        await process.wait()
+        raise
+    lines = output.decode(errors="replace").splitlines()
+    if process.returncode != 0:
+        _step("classifier", "training failed: " + (lines[-1] if lines else f"exit {process.returncode}"), started)
+        return
+    app.state.classifier.changed()  # load it on the next proposal, not at the next periodic check
+    summary = next((line for line in lines if line.startswith("held-out")), "trained")
+    _step("classifier", f"ready; {summary}", started)
+
+
+def _step(name: str, detail: str, started: float | None = None) -> None:
+    """One line per start-up step: what it did and how long it took."""
+    took = f" ({time.monotonic() - started:.1f} s)" if started is not None else ""
+    print(f"  {name:<12} {detail}{took}", flush=True)
+
+
+def _banner(settings: Settings, port: int) -> str:
     base = f"http://127.0.0.1:{port}"
     accounts = ", ".join(f"{u} ({r}{' ext ' + e if e else ''})" for u, r, _, e in DEMO_USERS)
     return "\n".join(
         [
             "",
             "Contact Center demo is running:",
-            f"  agent desk     {base}/desk",
-            f"  wallboard      {base}/wallboard   (sophia, admin, quinn)",
-            f"  admin          {base}/admin/kb, {base}/admin/offers",
+            f"  agent desk      {base}/desk   (sign in as alice: the first demo call rings her)",
+            f"  wallboard       {base}/wallboard   (sophia, admin, quinn)",
+            f"  QA dashboard    {base}/qa   (quinn)",
+            f"  admin           {base}/admin/kb, {base}/admin/offers",
             f"  customer portal {base}/portal   account: {PORTAL_DEMO_USER} (a demo customer)",
-            f"  sign in        {base}/login   accounts: {accounts}; password {DEMO_PASSWORD}",
-            f"  health         {base}/health",
-            f"  API schema     {base}/schema/openapi.json",
-            f"  database       {settings.database.backend} ({settings.database.url.split('///')[-1]})",
-            f"  channels/jobs  {settings.channels_backend} / {settings.jobs_backend}",
-            f"  telephony      AMI simulator on 127.0.0.1:{ami_port}, CTI bridge connected; "
-            + (f"a call every {calls_every:g} s to extensions 1001-1003" if calls_every > 0 else "no calls placed"),
+            f"  sign in         {base}/login   accounts: {accounts}; password {DEMO_PASSWORD}",
+            f"  health          {base}/health",
+            f"  API schema      {base}/schema/openapi.json",
+            f"  database        {settings.database.backend} ({settings.database.url.split('///')[-1]})",
+            f"  channels/jobs   {settings.channels_backend} / {settings.jobs_backend}",
             "Press Ctrl+C to stop.",
             "",
         ]
     )
 
 
-def run(settings: Settings, *, port: int, customers: int, calls_every: float = 8.0) -> int:
+async def _serve(settings: Settings, port: int, customers: int, calls_every: float) -> None:
     import uvicorn
 
     from contact_center.app import create_app
 
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.database.url)
-    asyncio.run(_prepare(settings, customers))
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-
-    async def serve() -> None:
-        task = asyncio.create_task(server.serve())
-        while not server.started and not task.done():  # noqa: ASYNC110  (uvicorn exposes a flag, not an event)
-            await asyncio.sleep(0.05)
-        if not server.started:
-            await task
-            return
-        telephony = DemoTelephony(settings, port, calls_every)
+    started = time.monotonic()
+    await upgrade_async(settings.database.url)
+    _step("database", f"{settings.database.backend} at {settings.database.url.split('///')[-1]}, migrated", started)
+    started = time.monotonic()
+    _step("accounts", await _prepare_accounts(settings), started)
+    started = time.monotonic()
+    app = create_app(settings)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    while not server.started and not task.done():  # noqa: ASYNC110  (uvicorn exposes a flag, not an event)
+        await asyncio.sleep(0.02)
+    if not server.started:
+        await task  # uvicorn said why (the port is taken, say)
+        return
+    _step("server", f"answering on http://127.0.0.1:{port}", started)
+    print(_banner(settings, port), flush=True)
+    telephony = DemoTelephony(settings, port, calls_every)
+    background: list[asyncio.Task[None]] = []
+    try:
+        started = time.monotonic()
+        _step("demo data", await _prepare_data(settings, customers), started)
+        started = time.monotonic()
+        _step("assist", await _prepare_assist(settings), started)
+        started = time.monotonic()
         await telephony.start()
-        print(_banner(settings, port, telephony.ami_port, calls_every), flush=True)
-        try:
+        every = f"then one every {calls_every:g} s to 1001-1003" if calls_every > 0 else "no calls placed"
+        _step("telephony", f"AMI simulator on 127.0.0.1:{telephony.ami_port}, bridge logged in; "
+                           f"first call rings alice (1001) now, {every}", started)  # fmt: skip
+        if await _needs_classifier(settings):
+            _step("classifier", "training in the background; the desk proposes categories once it is ready")
+            background.append(asyncio.create_task(_train_classifier(settings, app)))
+        await task
+    finally:
+        for job in background:
+            job.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
+        await telephony.stop()
+        if not task.done():
+            server.should_exit = True
             await task
-        finally:
-            await telephony.stop()
 
-    asyncio.run(serve())
+
+def run(settings: Settings, *, port: int, customers: int, calls_every: float = 8.0) -> int:
+    """Serves within seconds; the demo data, the telephony and the classifier follow in the background."""
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    print(f"Contact Center demo: {settings.var_dir}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(settings, port, customers, calls_every))
     return 0

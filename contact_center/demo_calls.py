@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 SCENARIOS = (("answered", 50), ("ring_no_answer_then_next", 20), ("abandoned", 15), ("blind_transfer", 15))
 UNKNOWN_SHARE = 0.15
 BRIDGE_USER = "demo-bridge"
+FIRST_AGENT = "1001"  # alice
 
 
 def _free_port(preferred: int) -> int:
@@ -74,6 +75,8 @@ class DemoTelephony:
         )
         self._bridge = Bridge(config)
         self._tasks.append(asyncio.create_task(self._bridge.run()))
+        await asyncio.wait_for(self._bridge.ami_ready.wait(), 10)
+        await asyncio.wait_for(self._bridge.link.connected.wait(), 10)
         if self.every > 0 and extensions:
             self._tasks.append(asyncio.create_task(self._place_calls(extensions)))
 
@@ -82,6 +85,10 @@ class DemoTelephony:
         callers = await _callers(self.settings)
         names = [name for name, _ in SCENARIOS]
         weights = [weight for _, weight in SCENARIOS]
+        if callers:  # a known customer rings alice first: whoever opens her desk sees a pop straight away
+            first = [FIRST_AGENT, *(e for e in extensions if e != FIRST_AGENT)][:2]
+            with contextlib.suppress(Exception):
+                await self.simulator.place_call("answered", callers[0], agents=first)
         while True:
             await asyncio.sleep(self.every)
             caller = (

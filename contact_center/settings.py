@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+DEFAULT_APP_URL = "http://127.0.0.1:8000"
 
 
 def _var_dir() -> Path:
@@ -60,6 +63,7 @@ class Settings:
     default_region: str = "TW"
     # Isolates the Redis channels of one deployment (or one test run) from another on the same Redis.
     channels_prefix: str = "cc"
+    log_level: str = "INFO"
 
     @property
     def channels_backend(self) -> str:
@@ -87,12 +91,24 @@ def load_settings() -> Settings:
             user=os.environ.get("AMI_USER", "cc"),
             secret=os.environ.get("AMI_SECRET", "cc-secret"),
         ),
-        app_url=os.environ.get("APP_URL", "http://127.0.0.1:8000"),
+        app_url=os.environ.get("APP_URL") or DEFAULT_APP_URL,
         bridge_token=os.environ.get("BRIDGE_TOKEN") or None,
         secret_key=_secret_key(var_dir),
         var_dir=var_dir,
         channels_prefix=os.environ.get("CHANNELS_PREFIX", "cc"),
+        log_level=os.environ.get("LOG_LEVEL", "INFO").upper(),
     )
+
+
+def served_at(settings: Settings, host: str, port: int) -> Settings:
+    """The settings of a process serving on host:port: unless APP_URL says otherwise, links the app
+    hands out (the CSAT survey, say) name the address it serves on."""
+    if os.environ.get("APP_URL"):
+        return settings
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104  (compared, not bound)
+    url = f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+    os.environ["APP_URL"] = url  # the workers of `serve --workers N` read the environment
+    return dataclasses.replace(settings, app_url=url)
 
 
 @lru_cache(maxsize=1)
