@@ -33,6 +33,13 @@ from bench._common import machine, write_result
 from tests.e2e.conftest import _free_port
 
 HERE = Path(__file__).resolve().parent.parent
+STEPS = ("database", "accounts", "server", "demo", "assist", "telephony", "classifier")  # the demo's step lines
+DONE = ("ready;", "failed:")  # "failed: why" or "ready; held-out ..."
+
+
+def _step_of(line: str) -> tuple[str, str]:
+    words = line.split()
+    return (words[0], words[1]) if line.startswith("  ") and len(words) > 1 else ("", "")
 
 
 def fresh_clone(into: Path) -> tuple[Path, float]:
@@ -97,15 +104,20 @@ def one_run(checkout: Path, customers: int) -> dict[str, Any]:
             while json.loads(agent.recv(timeout=180))["type"] != "screen_pop":
                 pass
         popped = time.monotonic() - started
-        while not any("classifier" in text and ("ready" in text or "failed" in text) for _, text in lines):
+        while not any(_step_of(text)[0] == "classifier" and _step_of(text)[1] in DONE for _, text in lines):
             if time.monotonic() - started > 900:
                 break
             time.sleep(0.2)
-        trained = next((at for at, text in lines if "classifier" in text and "ready" in text), None)
+        trained = next((at for at, text in lines if _step_of(text) == ("classifier", "ready;")), None)
     finally:
         process.terminate()
         process.wait(timeout=30)
-    steps = {text.split()[0]: round(at, 1) for at, text in lines if text.startswith("  ") and len(text.split()) > 1}
+    steps: dict[str, float] = {}
+    for at, text in lines:  # a step's own line comes first (the banner repeats "database")
+        if _step_of(text)[0] in STEPS:
+            steps.setdefault(_step_of(text)[0], round(at, 1))
+    if trained is not None:
+        steps["classifier"] = round(trained, 1)
     return {"serving_s": round(serving, 2), "first_pop_s": round(popped, 2),
             "classifier_ready_s": round(trained, 1) if trained else None, "steps_done_at_s": steps,
             "output": [text for _, text in lines]}  # fmt: skip

@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from sqlalchemy import func, select
@@ -172,7 +172,7 @@ async def _train_classifier(settings: Settings, app: Litestar) -> None:
         raise
     lines = output.decode(errors="replace").splitlines()
     if process.returncode != 0:
-        _step("classifier", "training failed: " + (lines[-1] if lines else f"exit {process.returncode}"), started)
+        _step("classifier", "failed: " + (lines[-1] if lines else f"exit {process.returncode}"), started)
         return
     app.state.classifier.changed()  # load it on the next proposal, not at the next periodic check
     summary = next((line for line in lines if line.startswith("held-out")), "trained")
@@ -220,7 +220,14 @@ async def _serve(settings: Settings, port: int, customers: int, calls_every: flo
     _step("accounts", await _prepare_accounts(settings), started)
     started = time.monotonic()
     app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    telephony = DemoTelephony(settings, port, calls_every)
+
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: Any = None) -> None:
+            await telephony.stop()  # the bridge first: it would otherwise warn that the app went away
+            await super().shutdown(sockets)
+
+    server = Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     task = asyncio.create_task(server.serve())
     while not server.started and not task.done():  # noqa: ASYNC110  (uvicorn exposes a flag, not an event)
         await asyncio.sleep(0.02)
@@ -229,7 +236,6 @@ async def _serve(settings: Settings, port: int, customers: int, calls_every: flo
         return
     _step("server", f"answering on http://127.0.0.1:{port}", started)
     print(_banner(settings, port), flush=True)
-    telephony = DemoTelephony(settings, port, calls_every)
     background: list[asyncio.Task[None]] = []
     try:
         started = time.monotonic()

@@ -100,9 +100,12 @@ class DemoTelephony:
                 await self.simulator.place_call(scenario, caller, agents=agents)
 
     async def stop(self) -> None:
+        """Idempotent: the demo stops it before the server shuts down, and again on its way out."""
         if self._bridge is not None:
             self._bridge.stop()
-        for task in self._tasks:
+        tasks, self._tasks, self._bridge = self._tasks, [], None
+        for task in tasks[1:]:  # the caller; the bridge (first) hands over what is in flight and stops
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 10)
         await self.simulator.stop()

@@ -163,7 +163,8 @@ class Bridge:
             for task in (consumer, keepalive, stopper):
                 task.cancel()
             await asyncio.gather(consumer, keepalive, stopper, return_exceptions=True)
-        log.warning("AMI connection lost; %d calls live", len(self.tracker.live_calls()))
+        if not self._stopping.is_set():  # a stop is not a lost connection
+            log.warning("AMI connection lost; %d calls live", len(self.tracker.live_calls()))
 
     async def _consume(self, ami: AmiConnection) -> None:
         async for frame in ami.events():
