@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import msgspec
@@ -11,7 +12,25 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center.auth.guards import public
+from contact_center.calls.stats import CtiStats
 from contact_center.settings import Settings
+
+
+class CtiIntake(msgspec.Struct):
+    """Call events this process took in since it started; `ok` false while a writer is down or events
+    wait for the database."""
+
+    ok: bool
+    received: int
+    acknowledged: int
+    duplicates: int
+    rejected: int
+    truncated: int
+    malformed: int
+    writer_restarts: int
+    writers_down: int
+    retrying: int
+    last_error: str | None
 
 
 class Health(msgspec.Struct):
@@ -21,6 +40,7 @@ class Health(msgspec.Struct):
     channels: str
     jobs: str
     version: str
+    cti: CtiIntake
 
 
 @get("/health", guards=[public], tags=["health"], status_code=HTTP_200_OK)
@@ -32,11 +52,14 @@ async def health(request: Request[Any, Any, Any], db_session: AsyncSession) -> H
         db_ok = True
     except Exception:  # noqa: BLE001  (health reports the failure instead of raising it)
         db_ok = False
+    stats: CtiStats = request.app.state.call_desk.stats
+    cti = CtiIntake(ok=stats.healthy, **{k: v for k, v in dataclasses.asdict(stats).items()})
     return Health(
-        status="ok" if db_ok else "degraded",
+        status="ok" if db_ok and cti.ok else "degraded",
         database=settings.database.backend,
         database_ok=db_ok,
         channels=settings.channels_backend,
         jobs=settings.jobs_backend,
         version="0.1.0",
+        cti=cti,
     )

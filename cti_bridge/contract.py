@@ -14,7 +14,9 @@ Numbers are passed as the PBX saw them; the app normalises them (E.164, region T
 
 from __future__ import annotations
 
-from typing import Literal
+import hashlib
+import re
+from typing import Literal, TypeVar
 
 import msgspec
 
@@ -29,6 +31,8 @@ class _Event(msgspec.Struct, kw_only=True, tag_field="type", omit_defaults=True)
     at: float  # when it happened at the PBX: seconds since the epoch (UTC)
     source: str = "asterisk"
     version: int = VERSION
+    # Fields a sender or receiver cut to their bounds (see `bounded`): the fact travels with the event.
+    truncated: list[str] | None = None
 
 
 class CallOffered(_Event, tag="call.offered"):
@@ -133,10 +137,13 @@ CallEvent = (
 )  # fmt: skip
 
 
-class Ack(msgspec.Struct, kw_only=True, tag_field="type", tag="ack"):
-    """The app stored these events (or had them already): the bridge may forget them."""
+class Ack(msgspec.Struct, kw_only=True, tag_field="type", tag="ack", omit_defaults=True):
+    """The app stored these events (or had them already): the bridge may forget them. `rejected` names
+    events the app will never be able to store, with the reason: the bridge forgets them too, and logs
+    them, so one bad event does not hold up the stream."""
 
     ids: list[str]
+    rejected: dict[str, str] = {}
 
 
 class Originate(msgspec.Struct, kw_only=True, tag_field="type", tag="originate"):
@@ -151,6 +158,7 @@ class Originate(msgspec.Struct, kw_only=True, tag_field="type", tag="originate")
 
 
 AppMessage = Ack | Originate
+M = TypeVar("M", bound=msgspec.Struct)
 
 _bridge_decoder = msgspec.json.Decoder(BridgeMessage)
 _event_decoder = msgspec.json.Decoder(CallEvent)
@@ -158,18 +166,62 @@ _app_decoder = msgspec.json.Decoder(AppMessage)
 _encoder = msgspec.json.Encoder()
 
 
+# Every string of the contract has a bound: what the app stores, and far more than any PBX sends. A
+# longer value is cut (never fatal); identifiers are shortened with a hash of the whole value instead,
+# so two long ids that share a prefix stay two ids and a re-sent event keeps its id.
+MAX_LENGTHS: dict[str, int] = {
+    "id": 200, "call_id": 64, "command_id": 64, "source": 32, "caller": 64, "caller_name": 128, "dialled": 64,
+    "queue": 64, "extension": 32, "from_extension": 32, "to": 64, "number": 64, "cause": 64, "reason": 200,
+    "bridge": 64,
+}  # fmt: skip
+IDENTIFIERS = frozenset({"id", "call_id", "command_id"})
+DEFAULT_MAX_LENGTH = 200
+# C0 controls and DEL: these are one-line fields, and PostgreSQL refuses NUL in text outright.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _shortened(value: str, limit: int) -> str:
+    digest = hashlib.sha256(value.encode()).hexdigest()[:16]
+    return f"{value[: limit - 17]}~{digest}"
+
+
+def bounded(message: M) -> M:
+    """The message with control characters removed from every string and each cut to its bound; the
+    names of the fields that were cut are listed in the event's `truncated`."""
+    changes: dict[str, str] = {}
+    cut: list[str] = []
+    for name in message.__struct_fields__:
+        value = getattr(message, name)
+        if not isinstance(value, str):
+            continue
+        clean = _CONTROL.sub("", value)
+        limit = MAX_LENGTHS.get(name, DEFAULT_MAX_LENGTH)
+        if len(clean) > limit:
+            clean = _shortened(clean, limit) if name in IDENTIFIERS else clean[:limit]
+            cut.append(name)
+        if clean != value:
+            changes[name] = clean
+    if not changes:
+        return message
+    if cut and isinstance(message, _Event):
+        changes_with_fact: dict[str, object] = {**changes, "truncated": sorted({*(message.truncated or ()), *cut})}
+        return msgspec.structs.replace(message, **changes_with_fact)
+    return msgspec.structs.replace(message, **changes)
+
+
 def encode(message: BridgeMessage | AppMessage) -> bytes:
     return _encoder.encode(message)
 
 
 def decode_bridge_message(data: bytes | str) -> BridgeMessage:
-    """Raises msgspec.ValidationError / DecodeError on anything that is not a valid message."""
-    return _bridge_decoder.decode(data)
+    """Raises msgspec.ValidationError / DecodeError on anything that is not a valid message; what it
+    returns is `bounded`."""
+    return bounded(_bridge_decoder.decode(data))
 
 
 def decode_event(data: bytes | str) -> CallEvent:
-    return _event_decoder.decode(data)
+    return bounded(_event_decoder.decode(data))
 
 
 def decode_app_message(data: bytes | str) -> AppMessage:
-    return _app_decoder.decode(data)
+    return bounded(_app_decoder.decode(data))

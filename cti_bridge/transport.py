@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -30,6 +31,11 @@ class AppRefused(RuntimeError):
     """The app refused the bridge's credentials: retrying will not help."""
 
 
+class AckTimeout(RuntimeError):
+    """Events were sent and nothing came back for too long: the app side is stuck, so reconnect (a new
+    connection gets a new writer, and everything unacknowledged is sent again)."""
+
+
 def backoff(attempt: int, base: float = 0.5, cap: float = 30.0) -> float:
     """Capped exponential back-off with full jitter (no thundering herd after an outage)."""
     return random.uniform(0, min(cap, base * 2**attempt))
@@ -43,6 +49,7 @@ class AppLink:
         bridge_id: str,
         on_command: CommandHandler | None = None,
         buffer_size: int = 20_000,
+        ack_timeout: float = 30.0,
     ) -> None:
         self._url = url
         self._token = token
@@ -57,13 +64,21 @@ class AppLink:
         self.acknowledged = 0
         self._commands: set[asyncio.Task[None]] = set()
         self._all_acked = asyncio.Event()
+        self._ack_timeout = ack_timeout
+        self._last_ack = time.monotonic()  # or when the oldest unacknowledged event was sent
+        self.rejected = 0  # events the app said it can never store
+        self.ack_timeouts = 0
 
     @property
     def pending(self) -> int:
         return len(self._pending)
 
     def send(self, event: c.CallEvent) -> None:
-        """Queues an event; it is delivered (again after a reconnect) until the app acknowledges it."""
+        """Queues an event; it is delivered (again after a reconnect) until the app acknowledges it.
+        The event is held to the contract's bounds first: a field too long is cut, never fatal."""
+        event = c.bounded(event)
+        if event.truncated:
+            log.warning("event %s: %s cut to the contract's bounds", event.id, ", ".join(event.truncated))
         if len(self._pending) >= self._buffer_size:
             dropped_id, _ = self._pending.popitem(last=False)
             self.dropped += 1
@@ -91,6 +106,9 @@ class AppLink:
                 log.warning("app link: %s", exc)
             except InvalidURI:
                 raise
+            except AckTimeout as exc:
+                self.ack_timeouts += 1
+                log.warning("app link: %s; reconnecting", exc)
             except (OSError, ConnectionClosed, TimeoutError) as exc:
                 log.warning("app link down (%s); %d events waiting", exc.__class__.__name__, len(self._pending))
             self.connected.clear()
@@ -110,17 +128,24 @@ class AppLink:
         receiver = asyncio.create_task(self._receive(socket))
         stopper = asyncio.create_task(self._stopping.wait())
         sent: set[str] = set()
+        self._last_ack = time.monotonic()
         try:
             while not receiver.done() and not self._stopping.is_set():
                 self._wakeup.clear()
                 for event_id, data in list(self._pending.items()):
                     if event_id not in sent and event_id in self._pending:
+                        if not sent:
+                            self._last_ack = time.monotonic()  # the clock starts with the first unanswered event
                         await socket.send(data.decode())
                         sent.add(event_id)
                 sent &= self._pending.keys()
                 waker = asyncio.create_task(self._wakeup.wait())
-                await asyncio.wait({receiver, waker, stopper}, return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait({receiver, waker, stopper}, return_when=asyncio.FIRST_COMPLETED,
+                                   timeout=min(self._ack_timeout, 1.0))  # fmt: skip
                 waker.cancel()
+                waited = time.monotonic() - self._last_ack
+                if sent and waited > self._ack_timeout:
+                    raise AckTimeout(f"no acknowledgement for {waited:.0f} s ({len(self._pending)} events waiting)")
             if receiver.done():
                 receiver.result()  # re-raises why the connection ended
         finally:
@@ -135,9 +160,14 @@ class AppLink:
                 log.warning("app link: ignored a frame the contract does not know")
                 continue
             if isinstance(message, c.Ack):
+                self._last_ack = time.monotonic()
                 for event_id in message.ids:
                     if self._pending.pop(event_id, None) is not None:
                         self.acknowledged += 1
+                for event_id, reason in message.rejected.items():
+                    if self._pending.pop(event_id, None) is not None:
+                        self.rejected += 1
+                        log.error("the app refused event %s for good: %s", event_id, reason)
                 if not self._pending:
                     self._all_acked.set()
             elif self._on_command is not None:

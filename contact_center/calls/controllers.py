@@ -53,8 +53,11 @@ class CtiController(Controller):
             form = parsed if isinstance(parsed, dict) and "event" in parsed and "callId" in parsed else None
         events = await self._events(db_session, body, form)
         state = request.app.state
-        accepted, duplicates = await state.call_desk.ingest_many(events)
-        return s.IngestResult(accepted=accepted, duplicates=duplicates)
+        accepted, duplicates, rejected = await state.call_desk.ingest_many(events)
+        if rejected and not accepted and not duplicates:
+            reason = next(iter(rejected.values()))
+            raise ValidationFailed("the call event cannot be stored: {reason}", reason=reason, detail=rejected)
+        return s.IngestResult(accepted=accepted, duplicates=duplicates, rejected=rejected)
 
     async def _events(self, db_session: AsyncSession, body: bytes, form: dict[str, Any] | None) -> list[c.CallEvent]:
         if form is not None:

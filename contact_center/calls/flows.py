@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable
 
 import msgspec
 from litestar.channels import ChannelsPlugin
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contact_center import phones, realtime
@@ -33,7 +35,34 @@ from contact_center.calls.screen_pop import (
     pop,
     to_schema,
 )
+from contact_center.calls.stats import CtiStats
 from cti_bridge import contract as c
+
+log = logging.getLogger(__name__)
+RETRY_MAX_SECONDS = 5.0
+
+
+class EventRejected(Exception):
+    """An event the app can never store: acknowledged as rejected, so the stream goes on without it."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def passing(error: BaseException) -> bool:
+    """A failure that passes (the database unreachable, locked, a connection dropped): retry the event,
+    never drop it. Anything else is about the event itself."""
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError | OSError)
+
+
+def describe(error: BaseException) -> str:
+    """Why an event was refused, without the SQL or its parameters (they hold callers' numbers)."""
+    cause = error.orig if isinstance(error, sa_exc.DBAPIError) and error.orig is not None else error
+    text = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+    return f"{type(cause).__name__}: {text}"[:300] if text else type(cause).__name__
 
 
 @dataclasses.dataclass
@@ -46,6 +75,7 @@ class CallDesk:
     reads: async_sessionmaker[AsyncSession] | None = None
     on_change: Callable[[], None] | None = None  # the wallboard wants to know
     pops: PopCache = dataclasses.field(default_factory=PopCache)
+    stats: CtiStats = dataclasses.field(default_factory=CtiStats)
     agents: AgentDirectory = dataclasses.field(default_factory=AgentDirectory)
     local: realtime.LocalDelivery = dataclasses.field(default_factory=realtime.LocalDelivery)
     _first_seen: dict[Key, c.CallEvent] = dataclasses.field(default_factory=dict)
@@ -79,6 +109,12 @@ class CallDesk:
 
     def received(self, event: c.CallEvent) -> None:
         """Called the moment an event arrives: start what the screen-pop will need."""
+        self.stats.received += 1
+        if event.truncated:
+            self.stats.truncated += 1
+            log.warning(
+                "cti: event %s arrived with %s cut to the contract's bounds", event.id, ", ".join(event.truncated)
+            )
         key = (event.source, event.call_id)
         caller = getattr(event, "caller", None)
         if isinstance(event, c.CallOffered | c.CallRinging) and caller:
@@ -140,12 +176,49 @@ class CallDesk:
             self.on_change()
         return not outcome.duplicate
 
-    async def ingest_many(self, events: Iterable[c.CallEvent]) -> tuple[int, int]:
+    async def store(self, event: c.CallEvent) -> bool:
+        """`ingest` that keeps the stream going: retried while the database is unreachable (the event is
+        never dropped), `EventRejected` for an event that can never be stored."""
+        delay, waiting = 0.1, False
+        try:
+            while True:
+                try:
+                    stored = await self.ingest(event)
+                except Exception as error:
+                    if not passing(error):
+                        self.stats.rejected += 1
+                        self.stats.last_error = describe(error)
+                        log.error("cti: event %s refused: %s", event.id, self.stats.last_error, exc_info=error)
+                        raise EventRejected(self.stats.last_error) from error
+                    if not waiting:
+                        waiting = True
+                        self.stats.retrying += 1
+                        self.stats.last_error = describe(error)
+                        log.warning("cti: cannot store event %s (%s); retrying", event.id, self.stats.last_error)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, RETRY_MAX_SECONDS)
+                    continue
+                if stored:
+                    self.stats.acknowledged += 1
+                else:
+                    self.stats.duplicates += 1
+                return stored
+        finally:
+            if waiting:
+                self.stats.retrying -= 1
+
+    async def ingest_many(self, events: Iterable[c.CallEvent]) -> tuple[int, int, dict[str, str]]:
+        """Events posted over HTTP, in order: how many were new, how many repeats, which were refused."""
         accepted = duplicates = 0
+        rejected: dict[str, str] = {}
         for event in events:
+            event = c.bounded(event)
             self.received(event)
-            if await self.ingest(event):
-                accepted += 1
-            else:
-                duplicates += 1
-        return accepted, duplicates
+            try:
+                if await self.store(event):
+                    accepted += 1
+                else:
+                    duplicates += 1
+            except EventRejected as refusal:
+                rejected[event.id] = refusal.reason
+        return accepted, duplicates, rejected

@@ -111,6 +111,8 @@ class AttachTicket(msgspec.Struct):
     ticket_id: int
 
 
-class IngestResult(msgspec.Struct):
+class IngestResult(msgspec.Struct, omit_defaults=True):
     accepted: int
     duplicates: int
+    # Events that can never be stored, by event id, with the reason; the others went in.
+    rejected: dict[str, str] = {}

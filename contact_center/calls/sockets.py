@@ -27,6 +27,7 @@ from contact_center.auth.guards import DESK, current_user, requires
 from contact_center.calls import repository
 from contact_center.calls import schemas as s
 from contact_center.calls.controllers import FEEDERS
+from contact_center.calls.flows import CallDesk, EventRejected
 from contact_center.calls.screen_pop import caller_match, pop
 from contact_center.errors import DomainError
 from contact_center.routing import service as routing_service
@@ -34,35 +35,68 @@ from cti_bridge import contract as c
 
 log = logging.getLogger(__name__)
 AGENT_STATES = ("available", "away", "wrap_up")
+WRITER_RESTART_SECONDS = 0.5
+
+
+def _ack_frame(ack: c.Ack) -> str:
+    return c.encode(ack).decode()
+
+
+async def _write_in_order(
+    socket: WebSocket[Any, Any, Any], desk: CallDesk, backlog: asyncio.Queue[c.CallEvent]
+) -> None:
+    """One event at a time, in arrival order: each is written, then published, then acknowledged; an
+    event that can never be stored is acknowledged as rejected, with its reason, and the stream goes on."""
+    while True:
+        event = await backlog.get()
+        try:
+            await desk.store(event)
+            ack = c.Ack(ids=[event.id])
+        except EventRejected as refusal:
+            ack = c.Ack(ids=[], rejected={event.id: refusal.reason})
+        await socket.send_data(_ack_frame(ack), mode="text")
+
+
+async def _supervise_writer(
+    socket: WebSocket[Any, Any, Any], desk: CallDesk, backlog: asyncio.Queue[c.CallEvent]
+) -> None:
+    """The writer never dies silently: a crash is logged and counted, /health says degraded while it is
+    down, and it starts again (what it had not acknowledged, the bridge sends again)."""
+    while True:
+        try:
+            await _write_in_order(socket, desk, backlog)
+        except (WebSocketDisconnect, ConnectionError):
+            return
+        except Exception:
+            desk.stats.writer_restarts += 1
+            desk.stats.writers_down += 1
+            log.exception("cti: the event writer crashed; restarting it (%d restarts)", desk.stats.writer_restarts)
+            try:
+                await asyncio.sleep(WRITER_RESTART_SECONDS)
+            finally:
+                desk.stats.writers_down -= 1
 
 
 @websocket("/ws/cti", guards=[requires(*FEEDERS)])
 async def cti_socket(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugin) -> None:
     """A PBX bridge: call events in, acknowledgements and commands out."""
     await socket.accept()
-    desk = socket.app.state.call_desk
+    desk: CallDesk = socket.app.state.call_desk
     backlog: asyncio.Queue[c.CallEvent] = asyncio.Queue()
-    rejected = 0
 
     async def forward(command: bytes) -> None:
         await socket.send_data(command.decode(), mode="text")
 
-    async def write_in_order() -> None:
-        # One event at a time, in arrival order: each is written, then published, then acknowledged.
-        while True:
-            event = await backlog.get()
-            await desk.ingest(event)
-            await socket.send_data(c.encode(c.Ack(ids=[event.id])).decode(), mode="text")
-
-    writer = asyncio.create_task(write_in_order())
+    writer = asyncio.create_task(_supervise_writer(socket, desk, backlog))
     async with channels.start_subscription([realtime.BRIDGE]) as subscriber, subscriber.run_in_background(forward):
         try:
             async for raw in socket.iter_data(mode="text"):
                 try:
                     message = c.decode_bridge_message(raw)
                 except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-                    rejected += 1
-                    log.warning("cti: rejected a frame (%s); %d so far", exc, rejected)
+                    desk.stats.malformed += 1
+                    log.warning("cti: ignored a frame that is no contract message (%s); %d so far", exc,
+                                desk.stats.malformed)  # fmt: skip
                     continue
                 if isinstance(message, c.Hello):
                     log.info("cti: bridge %s connected with %d pending events", message.bridge, message.pending)

@@ -27,16 +27,27 @@ class FakeApp:
         self.hellos: list[c.Hello] = []
         self.ack_limit: int | None = None
         self.commands: list[c.Originate] = []
+        self.frames: list[str] = []
+        self.reject: set[str] = set()  # event ids to acknowledge as rejected
+        self.silent_connections = 0  # connections on which nothing is acknowledged (a stuck writer)
 
     async def handler(self, socket: ServerConnection) -> None:
         for command in self.commands:
             await socket.send(c.encode(command).decode())
+        silent = self.silent_connections > 0
+        self.silent_connections -= 1
         async for raw in socket:
+            self.frames.append(str(raw))
             message = c.decode_bridge_message(raw)
             if isinstance(message, c.Hello):
                 self.hellos.append(message)
                 continue
             self.received.append(message.id)
+            if silent:
+                continue
+            if message.id in self.reject:
+                await socket.send(c.encode(c.Ack(ids=[], rejected={message.id: "DataError: no"})).decode())
+                continue
             if self.ack_limit is not None and len(self.received) >= self.ack_limit:
                 self.ack_limit = None
                 await socket.close()  # the app "restarts": the last events were never acknowledged
@@ -125,3 +136,47 @@ async def test_a_refused_token_stops_the_link_instead_of_retrying() -> None:
         link = AppLink(f"ws://127.0.0.1:{_port(server)}/ws/cti", "bad", "b")
         with pytest.raises(AppRefused):
             await asyncio.wait_for(link.run(), 5)
+
+
+async def test_a_field_too_long_is_cut_before_it_leaves_the_bridge() -> None:
+    app = FakeApp()
+    async with running(app) as server:
+        link = AppLink(f"ws://127.0.0.1:{_port(server)}/ws/cti", "token", "b")
+        runner = asyncio.create_task(link.run())
+        link.send(c.CallOffered(id="long", call_id="x", at=time.time(), caller_name="名" * 300, queue="q\x00"))
+        await asyncio.wait_for(link.drain(), 5)
+        link.stop()
+        await runner
+    sent = next(frame for frame in app.frames if '"long"' in frame)
+    event = c._event_decoder.decode(sent)  # as it travelled, before any receiver's own bounding
+    assert isinstance(event, c.CallOffered)
+    assert event.caller_name == "名" * 128 and event.queue == "q" and event.truncated == ["caller_name"]
+
+
+async def test_an_event_the_app_rejects_is_forgotten_and_counted() -> None:
+    app = FakeApp()
+    app.reject = {"ev-1"}
+    async with running(app) as server:
+        link = AppLink(f"ws://127.0.0.1:{_port(server)}/ws/cti", "token", "b")
+        runner = asyncio.create_task(link.run())
+        for n in range(3):
+            link.send(_event(n))
+        await asyncio.wait_for(link.drain(), 5)
+        link.stop()
+        await runner
+    assert (link.acknowledged, link.rejected, link.pending) == (2, 1, 0)
+
+
+async def test_no_acknowledgement_for_too_long_makes_the_link_reconnect_and_resend() -> None:
+    app = FakeApp()
+    app.silent_connections = 1
+    async with running(app) as server:
+        link = AppLink(f"ws://127.0.0.1:{_port(server)}/ws/cti", "token", "b", ack_timeout=0.5)
+        runner = asyncio.create_task(link.run())
+        for n in range(5):
+            link.send(_event(n))
+        await asyncio.wait_for(link.drain(), 10)
+        link.stop()
+        await runner
+    assert link.ack_timeouts == 1 and len(app.hellos) == 2
+    assert app.received == [f"ev-{n}" for n in range(5)] * 2  # sent again on the new connection, in order
