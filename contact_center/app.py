@@ -45,6 +45,7 @@ from contact_center.nlp.controllers import NlpController
 from contact_center.nlp.service import ClassifierHolder
 from contact_center.offers.controllers import OfferController
 from contact_center.portal.controllers import csat_link, portal_api
+from contact_center.redis_channels import ResilientRedisBackend
 from contact_center.routing.controllers import (
     AgentRoutingController,
     AssignController,
@@ -61,16 +62,16 @@ from contact_center.wallboard.feed import WallboardFeed
 from contact_center.web_errors import EXCEPTION_HANDLERS
 
 
-def _channels(settings: Settings) -> ChannelsPlugin:
+def _channels(settings: Settings) -> tuple[ChannelsPlugin, ResilientRedisBackend | None]:
+    """The channels plugin, and its Redis backend when there is one (for /health and the sockets)."""
     if settings.redis_url:
-        from litestar.channels.backends.redis import RedisChannelsPubSubBackend
         from redis.asyncio import Redis
 
-        backend = RedisChannelsPubSubBackend(
-            redis=Redis.from_url(settings.redis_url), key_prefix=settings.channels_prefix
-        )
-        return ChannelsPlugin(backend=backend, arbitrary_channels_allowed=True)
-    return ChannelsPlugin(backend=MemoryChannelsBackend(), arbitrary_channels_allowed=True)
+        # Timeouts: a Redis that stops answering (no FIN) must not hold a publish or /health for ever.
+        redis = Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
+        backend = ResilientRedisBackend(redis=redis, key_prefix=settings.channels_prefix)
+        return ChannelsPlugin(backend=backend, arbitrary_channels_allowed=True), backend
+    return ChannelsPlugin(backend=MemoryChannelsBackend(), arbitrary_channels_allowed=True), None
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -87,7 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         enable_file_object_listener=False,
         enable_touch_updated_timestamp_listener=False,
     )
-    channels = _channels(settings)
+    channels, redis_backend = _channels(settings)
     reads = create_session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
     cookie_secret = hashlib.sha256(settings.secret_key.encode()).digest()
     session_config = CookieBackendConfig(secret=cookie_secret, key="cc_session", samesite="lax")
@@ -166,7 +167,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             openapi_router=Router(path="/schema", route_handlers=[], guards=[public]),
         ),
         lifespan=[lifespan],
-        state=_state(settings, session_factory, channels, reads, feed),
+        state=_state(settings, session_factory, channels, reads, feed, redis_backend),
         debug=os.environ.get("CC_DEBUG") == "1",
         # An unexpected error is logged with its traceback, not only in debug mode.
         logging_config=LoggingConfig(
@@ -183,6 +184,7 @@ def _state(
     channels: ChannelsPlugin,
     reads: async_sessionmaker[AsyncSession],
     feed: WallboardFeed,
+    redis_backend: ResilientRedisBackend | None,
 ) -> State:
     return State(
         {
@@ -195,5 +197,6 @@ def _state(
             "classifier": ClassifierHolder(),
             "repair_watch": RepairWatch(),
             "ticket_writer": TicketWriter(session_factory),
+            "redis_channels": redis_backend,
         }
     )

@@ -38,6 +38,8 @@ class Health(msgspec.Struct):
     database: str
     database_ok: bool
     channels: str
+    # False while Redis (the channels between instances) does not answer: realtime frames wait.
+    channels_ok: bool
     jobs: str
     version: str
     cti: CtiIntake
@@ -54,11 +56,14 @@ async def health(request: Request[Any, Any, Any], db_session: AsyncSession) -> H
         db_ok = False
     stats: CtiStats = request.app.state.call_desk.stats
     cti = CtiIntake(ok=stats.healthy, **{k: v for k, v in dataclasses.asdict(stats).items()})
+    redis = request.app.state.redis_channels
+    channels_ok = redis is None or bool(redis.connected)
     return Health(
-        status="ok" if db_ok and cti.ok else "degraded",
+        status="ok" if db_ok and cti.ok and channels_ok else "degraded",
         database=settings.database.backend,
         database_ok=db_ok,
         channels=settings.channels_backend,
+        channels_ok=channels_ok,
         jobs=settings.jobs_backend,
         version="0.1.0",
         cti=cti,

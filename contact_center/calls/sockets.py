@@ -13,6 +13,7 @@ the socket was down is not lost). It sends `{"type":"dial","number":"..."}` for 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from typing import Any
@@ -155,6 +156,11 @@ async def agent_socket(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugi
 
     local.attach(user.id, send)
     subscription = channels.start_subscription([realtime.agent(user.id)])
+    redis = socket.app.state.redis_channels
+    missed = asyncio.Event()  # Redis came back: frames of the outage may be lost, send the live pops again
+    resync = asyncio.create_task(_resync_after_outages(socket, user.extension, missed))
+    if redis is not None:
+        redis.on_reconnect.add(missed.set)
     try:
         async with subscription as subscriber, subscriber.run_in_background(forward):
             if user.extension:
@@ -162,7 +168,19 @@ async def agent_socket(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugi
             await socket.send_data('{"type":"ready"}', mode="text")
             await _commands(socket, channels, user.id, user.extension)
     finally:
+        if redis is not None:
+            redis.on_reconnect.discard(missed.set)
+        resync.cancel()
         local.detach(user.id, send)
+
+
+async def _resync_after_outages(socket: WebSocket[Any, Any, Any], extension: str | None, missed: asyncio.Event) -> None:
+    while True:
+        await missed.wait()
+        missed.clear()
+        if extension:
+            with contextlib.suppress(WebSocketDisconnect, ConnectionError):
+                await _replay_live_pops(socket, extension)
 
 
 async def _commands(
