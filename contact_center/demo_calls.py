@@ -71,7 +71,11 @@ class DemoTelephony:
         self.ami_port = await self.simulator.start(port=_free_port(5038))
         token, extensions = await _bridge_token(self.settings)
         config = BridgeConfig(
-            ami_port=self.ami_port, app_url=f"http://127.0.0.1:{self.app_port}", token=token, bridge_id="demo"
+            ami_port=self.ami_port,
+            app_url=f"http://127.0.0.1:{self.app_port}",
+            token=token,
+            bridge_id="demo",
+            spool_path=self.settings.var_dir / "demo-bridge.spool",
         )
         self._bridge = Bridge(config)
         self._tasks.append(asyncio.create_task(self._bridge.run()))

@@ -119,6 +119,14 @@ class OriginateResult(_Event, tag="originate.result"):
     reason: str | None = None
 
 
+class CallsSnapshot(_Event, tag="calls.snapshot"):
+    """Every call the PBX has right now (`call_id` is ""), sent after each (re)connect to it: the app
+    closes each call of this `source` it still holds open that is not in `live` (it ended while the bridge
+    was away) with `hangup_by` "system". The events that open the calls the app lacks come before it."""
+
+    live: list[str] = []
+
+
 class Hello(msgspec.Struct, kw_only=True, tag_field="type", tag="hello"):
     """First frame a bridge sends after connecting: who it is and what it has buffered."""
 
@@ -129,11 +137,11 @@ class Hello(msgspec.Struct, kw_only=True, tag_field="type", tag="hello"):
 
 BridgeMessage = (
     CallOffered | CallRinging | CallRingNoAnswer | CallAnswered | CallTransferred | CallAbandoned | CallEnded
-    | AgentState | OriginateResult | Hello
+    | AgentState | OriginateResult | CallsSnapshot | Hello
 )  # fmt: skip
 CallEvent = (
     CallOffered | CallRinging | CallRingNoAnswer | CallAnswered | CallTransferred | CallAbandoned | CallEnded
-    | AgentState | OriginateResult
+    | AgentState | OriginateResult | CallsSnapshot
 )  # fmt: skip
 
 
@@ -188,10 +196,16 @@ def _shortened(value: str, limit: int) -> str:
 def bounded(message: M) -> M:
     """The message with control characters removed from every string and each cut to its bound; the
     names of the fields that were cut are listed in the event's `truncated`."""
-    changes: dict[str, str] = {}
+    changes: dict[str, object] = {}
     cut: list[str] = []
     for name in message.__struct_fields__:
         value = getattr(message, name)
+        if name == "live" and isinstance(value, list):  # call ids
+            held = [_CONTROL.sub("", v)[:10_000] for v in value if isinstance(v, str)]
+            held = [v if len(v) <= MAX_LENGTHS["call_id"] else _shortened(v, MAX_LENGTHS["call_id"]) for v in held]
+            if held != value:
+                changes[name] = held
+            continue
         if not isinstance(value, str):
             continue
         clean = _CONTROL.sub("", value)
@@ -204,8 +218,7 @@ def bounded(message: M) -> M:
     if not changes:
         return message
     if cut and isinstance(message, _Event):
-        changes_with_fact: dict[str, object] = {**changes, "truncated": sorted({*(message.truncated or ()), *cut})}
-        return msgspec.structs.replace(message, **changes_with_fact)
+        changes["truncated"] = sorted({*(message.truncated or ()), *cut})
     return msgspec.structs.replace(message, **changes)
 
 

@@ -13,19 +13,24 @@ import asyncio
 import contextlib
 import logging
 import os
+import random
 import signal
 import socket
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cti_bridge import contract as c
-from cti_bridge.ami import AmiAuthError, AmiConnection, AmiError
+from cti_bridge.ami import AmiActionError, AmiAuthError, AmiConnection, AmiError
+from cti_bridge.spool import Spool
 from cti_bridge.translate import CallTracker
 from cti_bridge.transport import AppLink, AppRefused, backoff
 
 log = logging.getLogger("cti_bridge")
 
 EXIT_OK, EXIT_CONFIG, EXIT_AMI_AUTH, EXIT_APP_REFUSED = 0, 1, 2, 3
+STABLE_SESSION_SECONDS = 10.0
+RESYNC_RETRY_CAP = 30.0
 
 
 class ConfigError(ValueError):
@@ -48,6 +53,10 @@ class BridgeConfig:
     event_mask: str = "call,agent,system"
     ping_interval: float = 10.0
     ping_timeout: float = 5.0
+    # Where unacknowledged events wait on disk (None: in memory only, lost if the process dies).
+    spool_path: Path | None = None
+    # After a crash Asterisk is usually back within seconds, and calls ring meanwhile: retry soon.
+    reconnect_cap: float = 5.0
 
     @classmethod
     def from_env(cls) -> BridgeConfig:
@@ -67,6 +76,9 @@ class BridgeConfig:
             channel_tech=os.environ.get("AMI_CHANNEL_TECH", "PJSIP"),
             dial_context=os.environ.get("AMI_DIAL_CONTEXT", "agents"),
             event_mask=os.environ.get("AMI_EVENT_MASK", "call,agent,system"),
+            spool_path=Path(
+                os.environ.get("BRIDGE_SPOOL") or Path(os.environ.get("CC_VAR_DIR", "var")) / "bridge.spool"
+            ),
         )
 
     @property
@@ -80,13 +92,17 @@ class BridgeConfig:
 class Bridge:
     def __init__(self, config: BridgeConfig) -> None:
         self.config = config
-        self.tracker = CallTracker(source="asterisk")
-        self.link = AppLink(config.ws_url, config.token, config.bridge_id, on_command=self.originate)
+        self.source = "asterisk"
+        self.tracker = CallTracker(source=self.source)
+        spool = Spool(config.spool_path) if config.spool_path is not None else None
+        self.link = AppLink(config.ws_url, config.token, config.bridge_id, on_command=self.originate, spool=spool)
         self._ami: AmiConnection | None = None
         self._stopping = asyncio.Event()
         self.ami_sessions = 0
         # Set while logged in to Asterisk (what click-to-dial needs); the app link has its own `connected`.
         self.ami_ready = asyncio.Event()
+        self.resync_complete = asyncio.Event()  # this session's CoreShowChannels and QueueStatus both answered
+        self._refused: set[str] = set()  # actions Asterisk refused in this session (logged once)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -124,7 +140,7 @@ class Bridge:
                 log.error("%s: check AMI_USER and AMI_SECRET against manager.conf", exc)
                 return EXIT_AMI_AUTH
             except (AmiError, OSError) as exc:
-                delay = backoff(attempt)
+                delay = backoff(attempt, cap=self.config.reconnect_cap)
                 attempt += 1
                 log.warning(
                     "AMI %s:%s unreachable (%s); retrying in %.1f s",
@@ -136,16 +152,25 @@ class Bridge:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), delay)
                 continue
-            attempt = 0
             self.ami_sessions += 1
             self._ami = ami
             self.ami_ready.set()
+            started = time.monotonic()
             try:
                 await self._session(ami)
             finally:
                 self._ami = None
                 self.ami_ready.clear()
+                self.resync_complete.clear()
                 await ami.close()
+            # A session that ends as soon as it starts is no proof Asterisk is well: keep backing off.
+            if time.monotonic() - started > STABLE_SESSION_SECONDS:
+                attempt = 0
+            elif not self._stopping.is_set():
+                delay = backoff(attempt, cap=self.config.reconnect_cap)
+                attempt += 1
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), delay)
         return EXIT_OK
 
     async def _session(self, ami: AmiConnection) -> None:
@@ -153,16 +178,17 @@ class Bridge:
         consumer = asyncio.create_task(self._consume(ami))
         keepalive = asyncio.create_task(self._keepalive(ami))
         stopper = asyncio.create_task(self._stopping.wait())
+        self._refused.clear()
+        resync = asyncio.create_task(self._resync_until_complete(ami))
         try:
             await ami.send_action({"Action": "Events", "EventMask": self.config.event_mask})
-            await self._resync(ami)
             await asyncio.wait({consumer, keepalive, stopper}, return_when=asyncio.FIRST_COMPLETED)
         except AmiError as exc:
             log.warning("AMI session ended: %s", exc)
         finally:
-            for task in (consumer, keepalive, stopper):
+            for task in (consumer, keepalive, stopper, resync):
                 task.cancel()
-            await asyncio.gather(consumer, keepalive, stopper, return_exceptions=True)
+            await asyncio.gather(consumer, keepalive, stopper, resync, return_exceptions=True)
         if not self._stopping.is_set():  # a stop is not a lost connection
             log.warning("AMI connection lost; %d calls live", len(self.tracker.live_calls()))
 
@@ -176,16 +202,48 @@ class Bridge:
             await asyncio.sleep(self.config.ping_interval)
             await ami.ping(self.config.ping_timeout)  # AmiTimeoutError ends the session: reconnect
 
-    async def _resync(self, ami: AmiConnection) -> None:
-        channels = [
-            f for f in await ami.list_action({"Action": "CoreShowChannels"}) if f.get("Event") == "CoreShowChannel"
-        ]
-        status = await ami.list_action({"Action": "QueueStatus"})
-        entries = [f for f in status if f.get("Event") == "QueueEntry"]
-        events = self.tracker.resync(channels, entries, time.time())
+    async def _resync_until_complete(self, ami: AmiConnection) -> None:
+        """Resync now; when Asterisk refuses a list (app_queue still loading or not loaded, a manager user
+        without the right class), stay connected without it and ask again with back-off. A refused
+        action is not a failed connection: the events keep flowing meanwhile."""
+        attempt = 0
+        while not await self._resync(ami):
+            delay = min(RESYNC_RETRY_CAP, 2.0**attempt)
+            await asyncio.sleep(delay / 2 + random.uniform(0, delay / 2))  # 0.5-1 s, 1-2 s, 2-4 s, ...
+            attempt += 1
+        self.resync_complete.set()
+
+    async def _listed(self, ami: AmiConnection, action: str, item: str) -> list[dict[str, str]] | None:
+        try:
+            frames = await ami.list_action({"Action": action})
+        except AmiActionError as exc:
+            if action not in self._refused:
+                self._refused.add(action)
+                log.warning("%s; carrying on without it and asking again later", exc)
+            return None
+        if action in self._refused:
+            self._refused.discard(action)
+            log.warning("AMI %s answers again", action)
+        return [f for f in frames if f.get("Event") == item]
+
+    async def _resync(self, ami: AmiConnection) -> bool:
+        """Reconcile with what Asterisk has; True when both lists were had. Then tell the app which calls
+        are live, so it closes the ones that ended while no bridge was watching (whatever this process
+        remembers: a restarted bridge remembers nothing)."""
+        channels = await self._listed(ami, "CoreShowChannels", "CoreShowChannel")
+        entries = await self._listed(ami, "QueueStatus", "QueueEntry")
+        now = time.time()
+        events = self.tracker.resync(channels or [], entries or [], now)
         for event in events:
             self.link.send(event)
-        log.info("resync: %d channels, %d waiting callers, %d events", len(channels), len(entries), len(events))
+        if channels is not None:
+            live = sorted({f.get("Linkedid") or f.get("Uniqueid") or "" for f in channels} - {""})
+            stamp = f"{now:.6f}"
+            self.link.send(c.CallsSnapshot(id=f"{self.source}:snapshot:{self.config.bridge_id}:{stamp}",
+                                           call_id="", at=now, source=self.source, live=live))  # fmt: skip
+        log.info("resync: %s channels, %s waiting callers, %d events", "?" if channels is None else len(channels),
+                 "?" if entries is None else len(entries), len(events))  # fmt: skip
+        return channels is not None and entries is not None
 
     async def originate(self, command: c.Originate) -> None:
         """Click-to-dial: ring the agent's phone, then dial the number from it (AMI Originate)."""

@@ -104,6 +104,10 @@ class AmiSimulator:
         self.response_delay = 0.0  # seconds before each action is handled (a slow PBX; answers stay in order)
         self.actions: list[dict[str, str]] = []  # every action received, in order (the last MAX_ACTIONS)
         self.no_answer: set[str] = set()  # extensions/numbers whose Originate is not answered (04b)
+        # Actions answered with this error message, as Asterisk does while app_queue is still loading or
+        # missing ("Invalid/unknown command: QueueStatus. ...") or for a user without the class
+        # ("Permission denied"): {"queuestatus": "Permission denied"}.
+        self.refuse: dict[str, str] = {}
         self.total_connections = 0
         self.port = 0  # set by start()
         self.state = PbxState()
@@ -296,6 +300,8 @@ class AmiSimulator:
         if not session.authenticated and action not in ("login", "logoff", "challenge"):
             return self._reply(session, action_id, "Error", Message="Permission denied")
         handler = self._actions.get(action)
+        if action in self.refuse:
+            return self._reply(session, action_id, "Error", Message=self.refuse[action])
         if handler is None:
             message = (
                 f"Invalid/unknown command: {headers['action']}. Use Action: ListCommands to show available commands."

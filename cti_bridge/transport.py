@@ -22,6 +22,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI
 
 from cti_bridge import contract as c
+from cti_bridge.spool import Spool
 
 log = logging.getLogger(__name__)
 CommandHandler = Callable[[c.Originate], Coroutine[Any, Any, None]]
@@ -50,6 +51,7 @@ class AppLink:
         on_command: CommandHandler | None = None,
         buffer_size: int = 20_000,
         ack_timeout: float = 30.0,
+        spool: Spool | None = None,
     ) -> None:
         self._url = url
         self._token = token
@@ -68,6 +70,12 @@ class AppLink:
         self._last_ack = time.monotonic()  # or when the oldest unacknowledged event was sent
         self.rejected = 0  # events the app said it can never store
         self.ack_timeouts = 0
+        self._spool = spool
+        if spool is not None:  # what a previous run of this bridge sent and never saw acknowledged
+            self._pending.update(spool.load())
+            if self._pending:
+                log.warning("%d unacknowledged events from the spool %s will be sent again", len(self._pending),
+                            spool.path)  # fmt: skip
 
     @property
     def pending(self) -> int:
@@ -82,9 +90,17 @@ class AppLink:
         if len(self._pending) >= self._buffer_size:
             dropped_id, _ = self._pending.popitem(last=False)
             self.dropped += 1
+            self._forget([dropped_id])
             log.error("bridge buffer full: dropped event %s (%d dropped so far)", dropped_id, self.dropped)
-        self._pending[event.id] = c.encode(event)
+        data = c.encode(event)
+        if self._spool is not None:
+            self._spool.add(event.id, data)  # on disk before it leaves: a kill now loses nothing
+        self._pending[event.id] = data
         self._wakeup.set()
+
+    def _forget(self, event_ids: list[str]) -> None:
+        if self._spool is not None and event_ids:
+            self._spool.remove(event_ids)
 
     async def run(self) -> None:
         """Keeps the link up until `stop()`; raises `AppRefused` on wrong credentials."""
@@ -168,6 +184,7 @@ class AppLink:
                     if self._pending.pop(event_id, None) is not None:
                         self.rejected += 1
                         log.error("the app refused event %s for good: %s", event_id, reason)
+                self._forget([*message.ids, *message.rejected])
                 if not self._pending:
                     self._all_acked.set()
             elif self._on_command is not None:

@@ -62,6 +62,17 @@ async def live_calls_at(session: AsyncSession, extension: str) -> Sequence[Call]
     return (await session.execute(query)).scalars().all()
 
 
+async def open_calls(session: AsyncSession, source: str, *, before: dt.datetime) -> Sequence[Call]:
+    """Calls of this PBX that have not ended, offered before the given moment, oldest first."""
+    query = (
+        select(Call)
+        .where(Call.source == source, Call.ended_at.is_(None), Call.offered_at <= before)
+        .order_by(Call.offered_at)
+        .with_for_update()
+    )
+    return (await session.execute(query)).scalars().all()
+
+
 async def timeline(session: AsyncSession, call_row_id: int) -> Sequence[CallEvent]:
     query = select(CallEvent).where(CallEvent.call_row_id == call_row_id).order_by(CallEvent.at, CallEvent.id)
     return (await session.execute(query)).scalars().all()

@@ -22,6 +22,7 @@ from contact_center.calls.screen_pop import PopCache, caller_match, pop, to_sche
 from contact_center.models import Call, Interaction
 from cti_bridge import contract as c
 
+VANISHED = "no longer at the PBX when the bridge reconnected"
 Message = s.ScreenPop | s.CallUpdate | s.DialResult | s.Display
 
 
@@ -60,10 +61,12 @@ def _fill(call: Call, event: c.CallEvent) -> None:
         call.caller_e164 = phones.to_e164(call.caller)
 
 
-def _notify_agent(call: Call, change: str) -> list[tuple[str, Message]]:
-    if call.agent_id is None:
+def _notify_agent(call: Call, change: str, agent_id: int | None = None) -> list[tuple[str, Message]]:
+    """The call as it is after the change, to its agent (or to `agent_id`, who had it before)."""
+    agent_id = agent_id if agent_id is not None else call.agent_id
+    if agent_id is None:
         return []
-    return [(agent_channel(call.agent_id), s.CallUpdate(call=to_schema(call), change=change))]
+    return [(agent_channel(agent_id), s.CallUpdate(call=to_schema(call), change=change))]
 
 
 async def _ringing(
@@ -104,21 +107,20 @@ async def _ring_no_answer(
 
 
 async def _transferred(session: AsyncSession, call: Call, event: c.CallTransferred) -> list[tuple[str, Message]]:
-    messages = _notify_agent(call, "transferred")
+    agent_id = call.agent_id  # the agent who passed it on hears of it, with the call as it is now
     call.state, call.extension, call.agent_id = "offered", None, None
     call.extra = {
         **call.extra,
         "transfers": [*call.extra.get("transfers", []), {"from": event.from_extension, "to": event.to}],
     }
-    return messages
+    return _notify_agent(call, "transferred", agent_id)
 
 
 async def _abandoned(session: AsyncSession, call: Call, event: c.CallAbandoned) -> list[tuple[str, Message]]:
-    messages = _notify_agent(call, "abandoned")
     call.state = "abandoned"
     call.wait_seconds = event.wait_seconds
     call.hangup_by = "caller"
-    return messages
+    return _notify_agent(call, "abandoned")  # the update says what the call is now
 
 
 async def _ended(session: AsyncSession, call: Call, event: c.CallEnded, cache: PopCache) -> list[tuple[str, Message]]:
@@ -182,8 +184,42 @@ async def _dial_result(session: AsyncSession, event: c.OriginateResult) -> list[
     return [(agent_channel(agent.id), result)]
 
 
+def _repeats_what_the_call_has(call: Call | None, event: c.CallEvent) -> bool:
+    """A bridge that restarted announces the live calls again under new event ids (it cannot know what
+    the app has): an offer of a call already offered to that queue, an answer by the agent already on
+    it, are no news and stay out of the timeline."""
+    if call is None or call.ended_at is not None:
+        return False
+    if isinstance(event, c.CallOffered):  # news only when it names another queue (a transfer to a queue)
+        return event.queue is None or event.queue == call.queue
+    if isinstance(event, c.CallAnswered):
+        return call.state == "answered" and call.extension == event.extension
+    return False
+
+
+async def _close_vanished(session: AsyncSession, snapshot: c.CallsSnapshot, cache: PopCache) -> Outcome:
+    """Calls of this source the app holds open and the PBX no longer has ended while the bridge was
+    away: each is ended by the system, with an entry in its timeline and an update to its agent."""
+    messages: list[tuple[str, Message]] = []
+    for call in await repository.open_calls(session, snapshot.source, before=_when(snapshot)):
+        if call.call_id in snapshot.live:
+            continue
+        ended = c.CallEnded(id=f"{snapshot.id}:{call.call_id}", call_id=call.call_id, at=snapshot.at,
+                            source=snapshot.source, hangup_by="system", cause=VANISHED)  # fmt: skip
+        row = await repository.record_event(session, ended.id, "call.ended", _when(ended), None,
+                                            msgspec.to_builtins(ended))  # fmt: skip
+        messages += await _ended(session, call, ended, cache)
+        if row is not None:
+            await repository.link_event(session, row, call.id)
+    return Outcome(messages=messages)
+
+
 async def ingest(session: AsyncSession, event: c.CallEvent, cache: PopCache) -> Outcome:
     """Applies one call event; a repeated event id is a no-op. The caller commits, then publishes."""
+    if isinstance(event, c.CallOffered | c.CallAnswered) and _repeats_what_the_call_has(
+        await repository.get_call(session, event.source, event.call_id), event
+    ):
+        return Outcome(duplicate=True)
     tag = type(event).__struct_config__.tag
     data = msgspec.to_builtins(event)
     event_row = await repository.record_event(
@@ -193,6 +229,8 @@ async def ingest(session: AsyncSession, event: c.CallEvent, cache: PopCache) -> 
         return Outcome(duplicate=True)
     if isinstance(event, c.OriginateResult):
         return Outcome(messages=await _dial_result(session, event))
+    if isinstance(event, c.CallsSnapshot):
+        return await _close_vanished(session, event, cache)
     if isinstance(event, c.AgentState) or not event.call_id:
         return Outcome()  # agent phone states feed the wallboard (issue #4)
     call = await repository.get_call(session, event.source, event.call_id, for_update=True)

@@ -243,3 +243,15 @@ async def test_sockets_refuse_strangers(client: AsyncTestClient[Any], floor: dic
             with await client.websocket_connect(url) as ws:
                 ws.receive_json(timeout=2)
         assert refused.value.code == code, url
+
+
+async def test_an_abandon_update_says_what_the_call_is_now(client: AsyncTestClient[Any], floor: dict[str, Any]) -> None:
+    _, alice = floor["alice"]
+    with await client.websocket_connect(f"/ws/agent?token={alice}") as ws:
+        assert ws.receive_json() == {"type": "ready"}
+        await _post(client, floor["pbx"], _offered_and_ringing("ab.1", "+886912345678"))
+        _pop(ws)
+        gone = c.CallAbandoned(id="t:ab.1:a", call_id="ab.1", at=time.time(), queue="support", wait_seconds=9)
+        await _post(client, floor["pbx"], [gone])
+        update = ws.receive_json(timeout=5)
+        assert (update["type"], update["change"], update["call"]["state"]) == ("call_update", "abandoned", "abandoned")

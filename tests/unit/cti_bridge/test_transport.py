@@ -6,12 +6,14 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.http11 import Response
 
 from cti_bridge import contract as c
+from cti_bridge.spool import Spool
 from cti_bridge.transport import AppLink, AppRefused
 
 
@@ -180,3 +182,22 @@ async def test_no_acknowledgement_for_too_long_makes_the_link_reconnect_and_rese
         await runner
     assert link.ack_timeouts == 1 and len(app.hellos) == 2
     assert app.received == [f"ev-{n}" for n in range(5)] * 2  # sent again on the new connection, in order
+
+
+async def test_unacknowledged_events_survive_a_restart_of_the_bridge_in_its_spool(tmp_path: Path) -> None:
+    path = tmp_path / "bridge.spool"
+    before = AppLink("ws://127.0.0.1:9/ws/cti", "token", "b", spool=Spool(path))
+    for n in range(5):
+        before.send(_event(n))  # the app is unreachable: nothing is acknowledged, then the process dies
+    del before
+    app = FakeApp()
+    async with running(app) as server:
+        after = AppLink(f"ws://127.0.0.1:{_port(server)}/ws/cti", "token", "b", spool=Spool(path))
+        assert after.pending == 5
+        runner = asyncio.create_task(after.run())
+        after.send(_event(5))
+        await asyncio.wait_for(after.drain(), 5)
+        after.stop()
+        await runner
+    assert app.received == [f"ev-{n}" for n in range(6)]  # in their order, the spooled ones first
+    assert AppLink("ws://127.0.0.1:9/ws/cti", "token", "b", spool=Spool(path)).pending == 0  # acknowledged: gone
