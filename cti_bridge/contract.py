@@ -66,10 +66,12 @@ class CallRingNoAnswer(_Event, tag="call.ring_no_answer"):
 
 class CallAnswered(_Event, tag="call.answered"):
     extension: str
-    caller: str | None = None
+    caller: str | None = None  # outbound: the number dialled, as before `dialled` existed
     queue: str | None = None
     wait_seconds: float | None = None
     ring_seconds: float | None = None
+    direction: Literal["in", "out"] = "in"  # "out": an agent's call to `dialled` (click-to-dial)
+    dialled: str | None = None
 
 
 class CallTransferred(_Event, tag="call.transferred"):

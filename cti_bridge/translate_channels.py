@@ -106,7 +106,8 @@ def on_bridge_enter(ledger: Ledger, message: Mapping[str, str], moment: Moment) 
         if extension not in ledger.trunks or call.answered_extension or call.first_endpoint is None:
             return []
         number = call.dialled or cid(message, "CallerIDNum")
-        return answer(ledger, call, call.first_endpoint, channel, moment, caller=number)
+        return answer(ledger, call, call.first_endpoint, channel, moment, caller=number, direction="out",
+                      dialled=number)  # fmt: skip
     if not call.announced or call.in_queue or channel in call.queue_legs:
         return []
     if extension is None or extension in ledger.trunks:

@@ -137,4 +137,5 @@ def _answered_outbound(
         return []
     call.first_endpoint = agent
     call.dialled = call.dialled or text(first, "Exten") or cid(trunk, "CallerIDNum")
-    return answer(ledger, call, agent, text(trunk, "Channel"), moment, caller=call.dialled)
+    return answer(ledger, call, agent, text(trunk, "Channel"), moment, caller=call.dialled, direction="out",
+                  dialled=call.dialled)  # fmt: skip

@@ -153,7 +153,8 @@ async def caller_match(session: AsyncSession, call: Call, cache: PopCache) -> Ca
     key = (call.source, call.call_id)
     match = await cache.get(key)
     if match is None:
-        match = await match_caller(session, call.caller)
+        # The other party: who calls in, or whom an agent calls out to.
+        match = await match_caller(session, call.dialled if call.direction == "out" and call.dialled else call.caller)
         cache.put(key, match)
     return match
 

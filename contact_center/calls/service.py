@@ -53,6 +53,8 @@ def _new_call(event: c.CallEvent) -> Call:
 
 def _fill(call: Call, event: c.CallEvent) -> None:
     """Late or out-of-order events still complete what the call record lacks."""
+    if getattr(event, "direction", "in") == "out":
+        call.direction = "out"
     for name in ("caller", "caller_name", "dialled", "queue"):
         value = getattr(event, name, None)
         if value and not getattr(call, name):
@@ -84,13 +86,18 @@ async def _ringing(
     return [(agent_channel(agent.id), pop(call, match))]
 
 
-async def _answered(session: AsyncSession, call: Call, event: c.CallAnswered) -> list[tuple[str, Message]]:
+async def _answered(
+    session: AsyncSession, call: Call, event: c.CallAnswered, cache: PopCache
+) -> list[tuple[str, Message]]:
     agent = await repository.agent_for_extension(session, event.extension)
     call.state = "answered" if call.state != "ended" else call.state
     call.extension = event.extension
     call.agent_id = agent.id if agent else call.agent_id
     call.answered_at = call.answered_at or _when(event)
     call.wait_seconds = event.wait_seconds if event.wait_seconds is not None else call.wait_seconds
+    if call.customer_id is None:  # an outbound call, or one the bridge saw first when it was answered
+        match = await caller_match(session, call, cache)
+        call.customer_id = match.customers[0].id if match.match == "single" else None
     return _notify_agent(call, "answered")
 
 
@@ -162,7 +169,7 @@ async def _apply(session: AsyncSession, call: Call, event: c.CallEvent, cache: P
     if isinstance(event, c.CallRinging):
         return await _ringing(session, call, event, cache)
     if isinstance(event, c.CallAnswered):
-        return await _answered(session, call, event)
+        return await _answered(session, call, event, cache)
     if isinstance(event, c.CallRingNoAnswer):
         return await _ring_no_answer(session, call, event, cache)
     if isinstance(event, c.CallTransferred):

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from websockets.asyncio.client import ClientConnection, connect
 
 from contact_center.app import create_app
+from contact_center.customers import history as customer_history
 from contact_center.customers import schemas
 from contact_center.customers import service as customer_service
 from contact_center.models import Call, CallEvent
@@ -65,6 +66,7 @@ class Stack:
     bridge: Bridge
     alice_token: str
     sessions: async_sessionmaker[AsyncSession]
+    customer_id: int
 
     async def agent_socket(self) -> ClientConnection:
         socket = await connect(
@@ -90,7 +92,9 @@ async def stack(settings: Settings, sessions: async_sessionmaker[AsyncSession]) 
     await make_user(sessions, "agent", "bob", extension="1002")
     _, pbx = await make_user(sessions, "pbx", "bridge")
     async with sessions() as session, session.begin():
-        await customer_service.create(session, schemas.CustomerCreate(name="林美華", phones=["0912-345-678"]))
+        customer = await customer_service.create(
+            session, schemas.CustomerCreate(name="林美華", phones=["0912-345-678"])
+        )
     simulator = AmiSimulator()
     ami_port = await simulator.start()
     app = AppServer(settings)
@@ -109,7 +113,7 @@ async def stack(settings: Settings, sessions: async_sessionmaker[AsyncSession]) 
     # Both links: the app's (events reach the app) and Asterisk's (click-to-dial reaches the PBX).
     await asyncio.wait_for(bridge.link.connected.wait(), 10)
     await asyncio.wait_for(bridge.ami_ready.wait(), 10)
-    yield Stack(simulator, app, bridge, alice, sessions)
+    yield Stack(simulator, app, bridge, alice, sessions, customer.id)
     bridge.stop()
     await asyncio.wait_for(runner, 15)
     with contextlib.suppress(Exception):
@@ -191,6 +195,15 @@ async def test_click_to_dial_reaches_asterisk_as_an_originate(stack: Stack) -> N
     assert result["ok"] is True
     originate = [a for a in stack.simulator.actions if a.get("Action") == "Originate"]
     assert originate and originate[0]["Channel"] == "PJSIP/1001" and originate[0]["Exten"] == "0912345678"
+    # The call is logged as the agent's outbound call to that customer, and is in the customer's history.
+    ended = await _next(agent, "call_update", timeout=30)
+    while ended["change"] != "ended":
+        ended = await _next(agent, "call_update", timeout=30)
+    call = ended["call"]
+    assert (call["direction"], call["dialled"], call["customer_id"]) == ("out", "0912345678", stack.customer_id)
+    async with stack.sessions() as session:
+        history = await customer_history.history(session, stack.customer_id)
+    assert [(i.channel, i.direction, i.summary[:2]) for i in history.interactions] == [("call", "out", "去電")]
     await agent.close()
 
 

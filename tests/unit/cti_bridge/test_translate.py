@@ -123,7 +123,8 @@ EXPECTED: dict[str, list[dict[str, Any]]] = {
     "04": [
         {"type": "originate.result", "command_id": "c2d-0001", "ok": True, "extension": "1001",
          "number": "0912345678", "reason": "answered"},
-        {"type": "call.answered", "extension": "1001", "caller": "0912345678"},
+        {"type": "call.answered", "extension": "1001", "caller": "0912345678", "direction": "out",
+         "dialled": "0912345678"},
         {"type": "call.ended", "extension": "1001", "hangup_by": "caller", "cause": "Normal Clearing"},
     ],
     "04b": [],
@@ -358,7 +359,15 @@ def test_resync_answers_an_outbound_call_it_did_not_know() -> None:
     trunk = {"Channel": "PJSIP/trunk-00000001", "Uniqueid": "9.1", "Linkedid": "9.0", "BridgeId": "b1",
              "CallerIDNum": "0912345678"}  # fmt: skip
     events = CallTracker().resync([agent, trunk], [], now=10.0)
-    assert [fields(e) for e in events] == [{"type": "call.answered", "extension": "1001", "caller": "0912345678"}]
+    assert [fields(e) for e in events] == [
+        {
+            "type": "call.answered",
+            "extension": "1001",
+            "caller": "0912345678",
+            "direction": "out",
+            "dialled": "0912345678",
+        }
+    ]
 
 
 # --- transfers and plain dials that the transcripts do not show ------------------------------------
@@ -385,7 +394,7 @@ def test_attended_transfer_moves_the_call_to_the_target() -> None:
     )  # fmt: skip
     assert [fields(e) for e in events] == [
         {"type": "call.transferred", "from_extension": "1001", "to": "1002", "kind": "attended"},
-        {"type": "call.answered", "extension": "1002", "caller": "0912345678"},
+        {"type": "call.answered", "extension": "1002", "caller": "0912345678", "direction": "in"},
     ]
     ended = tracker.feed({"Event": "Hangup", "Linkedid": "5.0", "Uniqueid": "5.0", "Cause": "16"})
     assert [(e.extension, e.cause) for e in ended if isinstance(e, CallEnded)] == [("1002", "16")]
