@@ -32,7 +32,7 @@ from contact_center.analytics.watch import RepairWatch
 from contact_center.auth.controllers import AuthController
 from contact_center.auth.guards import public
 from contact_center.auth.middleware import AuthMiddleware, TokenCache, session_middleware
-from contact_center.calls.controllers import AgentDisplayController, CallController, CtiController
+from contact_center.calls.controllers import AgentDisplayController, CallController, CtiController, zammad_cti
 from contact_center.calls.flows import CallDesk
 from contact_center.calls.sockets import agent_socket, cti_socket
 from contact_center.customers.controllers import CustomerController
@@ -120,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             InteractionController,
             TicketController,
             CtiController,
+            zammad_cti,
             CallController,
             AgentDisplayController,
             QueueController,

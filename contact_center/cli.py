@@ -54,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     create = token_sub.add_parser("create", help="print a new bearer token for a user")
     create.add_argument("--user", required=True)
     create.add_argument("--label", default="")
+    create.add_argument("--cti", action="store_true",
+                        help="a token good only in a PBX's CTI URL (Zammad's generic CTI): prints the URL")  # fmt: skip
+    token_sub.add_parser("list", help="every token issued: id, scope, user, created, revoked")
+    revoke = token_sub.add_parser("revoke", help="revoke a token at once")
+    revoke.add_argument("id", type=int)
     kb = sub.add_parser("kb", help="knowledge base")
     kb_sub = kb.add_subparsers(dest="action", required=True)
     kb_import = kb_sub.add_parser("import", help="upsert articles from JSON Lines (external_id, title, body, ...)")

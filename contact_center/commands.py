@@ -60,7 +60,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "users":
         return asyncio.run(_add_user(settings, args))
     if args.command == "token":
-        return asyncio.run(_create_token(settings, args.user, args.label))
+        return asyncio.run(_tokens(settings, args))
     if args.command == "serve":
         return serve(settings, args.host, args.port, args.workers)
     if args.command == "demo":
@@ -265,16 +265,26 @@ async def _add_user(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _create_token(settings: Settings, username: str, label: str) -> int:
+async def _tokens(settings: Settings, args: argparse.Namespace) -> int:
+    """token create (an API token, or with --cti a PBX's CTI URL), token list, token revoke ID."""
     engine = create_engine(settings.database)
     try:
         async with create_session_factory(engine)() as session, session.begin():
-            token = await auth_service.create_token(session, username, label)
+            if args.action == "create":
+                scope = "cti" if args.cti else "api"
+                token = await auth_service.create_token(session, args.user, args.label, scope)
+                print(f"{settings.app_url.rstrip('/')}/api/v1/cti/{token}" if args.cti else token)
+            elif args.action == "list":
+                for t in await auth_service.list_tokens(session):
+                    state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
+                    print(f"{t.id:>5}  {t.scope:<4} {t.username:<20} {t.created_at:%Y-%m-%d %H:%M}  {state}  {t.label}")
+            else:
+                revoked = await auth_service.revoke_token(session, args.id)
+                print(f"token {revoked.id} of {revoked.username} revoked")
     except DomainError as exc:
         raise CommandError(exc.message) from exc
     finally:
         await engine.dispose()
-    print(token)
     return 0
 
 

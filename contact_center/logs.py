@@ -20,6 +20,7 @@ _INLINE = [
     (re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE), r"\1***"),
     (re.compile(r"\bcc_[A-Za-z0-9_-]{20,}"), "cc_***"),
     (re.compile(r"(Secret:\s*)\S+", re.IGNORECASE), r"\1***"),
+    (re.compile(r"(/api/v1/cti/)[^/\s?\"']+"), r"\1***"),  # a PBX's CTI URL carries its token
 ]
 MASK = "***"
 

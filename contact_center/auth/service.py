@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import secrets
 
+import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center.auth import repository
@@ -77,15 +79,50 @@ async def add_user(
     return user
 
 
-async def create_token(session: AsyncSession, username: str, label: str = "") -> str:
-    """Issues a bearer token for a user; returns the token, which is stored only as a hash."""
+TOKEN_SCOPES = ("api", "cti")
+
+
+async def create_token(session: AsyncSession, username: str, label: str = "", scope: str = "api") -> str:
+    """Issues a token for a user; returns the token, which is stored only as a hash. A "cti" token is
+    good only in a PBX's CTI URL, and only for a user who may feed call events."""
     user = await repository.get_user_by_username(session, username)
     if user is None:
         raise NotFound("no user {username!r}", username=username)
+    if scope not in TOKEN_SCOPES:
+        raise ValidationFailed("scope must be one of {scopes}", scopes=", ".join(TOKEN_SCOPES))
+    if scope == "cti" and user.role not in (Role.PBX, Role.ADMIN):
+        raise ValidationFailed("a CTI token is for a pbx user; {username} is {role}", username=username, role=user.role)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    repository.add(session, ApiToken(user_id=user.id, token_hash=token_hash(token), label=label))
+    repository.add(session, ApiToken(user_id=user.id, token_hash=token_hash(token), label=label, scope=scope))
     await session.flush()
     return token
+
+
+class TokenInfo(msgspec.Struct):
+    id: int
+    username: str
+    label: str
+    scope: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+async def list_tokens(session: AsyncSession) -> list[TokenInfo]:
+    """Every token issued, revoked ones included, newest first."""
+    return [TokenInfo(id=t.id, username=username, label=t.label, scope=t.scope, created_at=t.created_at,
+                      revoked_at=t.revoked_at) for t, username in await repository.tokens(session)]  # fmt: skip
+
+
+async def revoke_token(session: AsyncSession, token_id: int) -> TokenInfo:
+    """Revokes a token at once (every process checks the database); revoking twice keeps the first time."""
+    token = await repository.get_token(session, token_id)
+    if token is None:
+        raise NotFound("no token {token_id}", token_id=token_id)
+    token.revoked_at = token.revoked_at or dt.datetime.now(dt.UTC)
+    await session.flush()
+    user = await repository.get_user(session, token.user_id)
+    return TokenInfo(id=token.id, username=user.username if user else "?", label=token.label, scope=token.scope,
+                     created_at=token.created_at, revoked_at=token.revoked_at)  # fmt: skip
 
 
 async def authenticate_password(session: AsyncSession, username: str, password: str) -> CurrentUser:
@@ -97,10 +134,10 @@ async def authenticate_password(session: AsyncSession, username: str, password: 
     return to_current_user(user)
 
 
-async def authenticate_token(session: AsyncSession, token: str) -> CurrentUser | None:
+async def authenticate_token(session: AsyncSession, token: str, scope: str = "api") -> CurrentUser | None:
     if not token.startswith(TOKEN_PREFIX):
         return None
-    user = await repository.get_user_by_token_hash(session, token_hash(token))
+    user = await repository.get_user_by_token_hash(session, token_hash(token), scope)
     return to_current_user(user) if user else None
 
 

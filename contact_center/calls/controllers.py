@@ -11,12 +11,13 @@ from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center import realtime
-from contact_center.auth.guards import DESK, STAFF, current_user, requires
+from contact_center.auth import service as auth_service
+from contact_center.auth.guards import DESK, STAFF, current_user, public, requires
 from contact_center.calls import log as call_log
 from contact_center.calls import schemas as s
 from contact_center.calls import service as call_service
 from contact_center.calls import zammad
-from contact_center.errors import ValidationFailed
+from contact_center.errors import NotAuthenticated, ValidationFailed
 from contact_center.models import Role
 from contact_center.pagination import DEFAULT_LIMIT, Page
 from contact_center.tickets import service as ticket_service
@@ -69,6 +70,30 @@ class CtiController(Controller):
             raise ValidationFailed("not a call event: {exc}", exc=exc) from None
         except msgspec.DecodeError:
             raise ValidationFailed("the body is not JSON") from None
+
+
+@post("/api/v1/cti/{token:str}", guards=[public], tags=["cti"], status_code=200)
+async def zammad_cti(request: Request[Any, Any, Any], db_session: AsyncSession, token: str) -> dict[str, Any]:
+    """Zammad's generic CTI URL, so a PBX webhook written for Zammad works with only the URL changed: the
+    credential is the CTI token in the path (`contact-center token create --user PBX --cti`; good for this
+    URL only, revocable), the body Zammad's form or JSON, the answer Zammad's (`{}`)."""
+    user = await auth_service.authenticate_token(db_session, token, scope="cti")
+    if user is None or user.role not in FEEDERS:
+        raise NotAuthenticated("invalid CTI token")
+    body, form = await _payload(request)
+    if form is None:
+        try:
+            parsed = msgspec.json.decode(body or b"null")
+        except msgspec.DecodeError:
+            raise ValidationFailed("the body is not JSON") from None
+        if not isinstance(parsed, dict):
+            raise ValidationFailed("a Zammad CTI request needs event=newCall|answer|hangup and callId")
+        form = parsed
+    events = zammad.to_events(form, await call_log.extensions_of(db_session, zammad.users(form)))
+    _, _, rejected = await request.app.state.call_desk.ingest_many(events)
+    if rejected:
+        raise ValidationFailed("the call event cannot be stored: {reason}", reason=next(iter(rejected.values())))
+    return {}
 
 
 class CallController(Controller):
