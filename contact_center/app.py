@@ -38,12 +38,14 @@ from contact_center.calls.sockets import agent_socket, cti_socket
 from contact_center.customers.controllers import CustomerController
 from contact_center.db.session import create_engine, create_session_factory
 from contact_center.health import health
+from contact_center.input_limits import InputLimits
 from contact_center.interactions.controllers import InteractionController
 from contact_center.kb.controllers import KbController
 from contact_center.kb.search import KbSearch
 from contact_center.nlp.controllers import NlpController
 from contact_center.nlp.service import ClassifierHolder
 from contact_center.offers.controllers import OfferController
+from contact_center.openapi_errors import document_errors
 from contact_center.portal.controllers import csat_link, portal_api
 from contact_center.redis_channels import ResilientRedisBackend
 from contact_center.routing.controllers import (
@@ -146,7 +148,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *QA_ROUTES,
         ],
         plugins=[SQLAlchemyPlugin(config=db_config), channels],
-        middleware=[session_middleware(session_config), DefineMiddleware(AuthMiddleware)],
+        middleware=[InputLimits(), session_middleware(session_config), DefineMiddleware(AuthMiddleware)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         template_config=pages.template_config(),
         csrf_config=CSRFConfig(secret=settings.secret_key, cookie_name="cc_csrf", exclude=["/api", "/ws"]),
@@ -168,6 +170,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             openapi_router=Router(path="/schema", route_handlers=[], guards=[public]),
         ),
         lifespan=[lifespan],
+        on_startup=[document_errors],
         state=_state(settings, session_factory, channels, reads, feed, redis_backend),
         debug=os.environ.get("CC_DEBUG") == "1",
         # An unexpected error is logged with its traceback, not only in debug mode.

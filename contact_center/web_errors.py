@@ -21,14 +21,19 @@ def _wants_page(request: Request[Any, Any, Any]) -> bool:
 
 
 def _json(
-    status: int, code: str, message: str, detail: object = None, field: str | None = None
+    status: int,
+    code: str,
+    message: str,
+    detail: object = None,
+    field: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response[dict[str, object]]:
     body: dict[str, object] = {"error": code, "message": message}
     if detail is not None:
         body["detail"] = detail
     if field is not None:
         body["field"] = field
-    return Response(body, status_code=status, media_type=MediaType.JSON)
+    return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
 
 
 def _locale(request: Request[Any, Any, Any]) -> str | None:
@@ -61,7 +66,8 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
         message = "送出的資料有誤：" + exc.detail
     else:
         message = messages.translate(exc.detail, locale)
-    return _json(exc.status_code, code.get(exc.status_code, "error"), message, extra)
+    # 405 keeps Litestar's `Allow` header (and any other header an exception carries, e.g. Retry-After).
+    return _json(exc.status_code, code.get(exc.status_code, "error"), message, extra, headers=exc.headers)
 
 
 EXCEPTION_HANDLERS = {

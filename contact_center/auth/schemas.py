@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import msgspec
 
+from contact_center.bounded import Text64, Text255
+
 
 class CurrentUser(msgspec.Struct, frozen=True):
     """Who is making a request: what guards and services need, nothing secret."""
@@ -15,5 +17,5 @@ class CurrentUser(msgspec.Struct, frozen=True):
 
 
 class LoginRequest(msgspec.Struct):
-    username: str
-    password: str
+    username: Text64
+    password: Text255

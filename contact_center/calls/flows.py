@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable
 
 import msgspec
 from litestar.channels import ChannelsPlugin
-from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contact_center import phones, realtime
@@ -36,6 +35,7 @@ from contact_center.calls.screen_pop import (
     to_schema,
 )
 from contact_center.calls.stats import CtiStats
+from contact_center.db.failures import describe, passing
 from cti_bridge import contract as c
 
 log = logging.getLogger(__name__)
@@ -48,21 +48,6 @@ class EventRejected(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def passing(error: BaseException) -> bool:
-    """A failure that passes (the database unreachable, locked, a connection dropped): retry the event,
-    never drop it. Anything else is about the event itself."""
-    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
-        return True
-    return isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError | OSError)
-
-
-def describe(error: BaseException) -> str:
-    """Why an event was refused, without the SQL or its parameters (they hold callers' numbers)."""
-    cause = error.orig if isinstance(error, sa_exc.DBAPIError) and error.orig is not None else error
-    text = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
-    return f"{type(cause).__name__}: {text}"[:300] if text else type(cause).__name__
 
 
 @dataclasses.dataclass

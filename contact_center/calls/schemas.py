@@ -5,6 +5,7 @@ from typing import Any
 
 import msgspec
 
+from contact_center.bounded import Id, LongText, Text16, Text32, Text300
 from contact_center.customers.schemas import Customer, CustomerHistory
 
 
@@ -93,22 +94,22 @@ class Display(msgspec.Struct, tag_field="type", tag="display"):
 
 
 class DisplayRequest(msgspec.Struct):
-    customer_id: int | None = None
-    ticket_id: int | None = None
+    customer_id: Id | None = None
+    ticket_id: Id | None = None
 
 
 class TicketFromCall(msgspec.Struct):
     """Create a ticket from a call: caller and call prefilled; what the agent typed."""
 
-    subject: str
-    kind: str = "inquiry"
-    description: str = ""
-    customer_id: int | None = None
-    priority: str = "normal"
+    subject: Text300
+    kind: Text32 = "inquiry"
+    description: LongText = ""
+    customer_id: Id | None = None
+    priority: Text16 = "normal"
 
 
 class AttachTicket(msgspec.Struct):
-    ticket_id: int
+    ticket_id: Id
 
 
 class IngestResult(msgspec.Struct, omit_defaults=True):

@@ -5,6 +5,8 @@ from typing import Any
 
 import msgspec
 
+from contact_center.bounded import LongText, Text16, Text32, Text64, Text200, Text255, Text300
+
 
 class Phone(msgspec.Struct):
     e164: str
@@ -14,7 +16,7 @@ class Phone(msgspec.Struct):
 
 
 class ImportantDate(msgspec.Struct):
-    label: str
+    label: Text32
     date: dt.date
 
 
@@ -38,39 +40,39 @@ class Customer(msgspec.Struct):
 
 
 class PhoneIn(msgspec.Struct):
-    number: str
-    label: str | None = None
+    number: Text64
+    label: Text32 | None = None
 
 
 class CustomerCreate(msgspec.Struct):
-    name: str
-    phones: list[PhoneIn | str] = []
-    emails: list[str] = []
-    external_id: str | None = None
+    name: Text200
+    phones: list[PhoneIn | Text64] = []
+    emails: list[Text255] = []
+    external_id: Text64 | None = None
     birthday: dt.date | None = None
     important_dates: list[ImportantDate] = []
-    city: str | None = None
-    address: str | None = None
-    preferences: str | None = None
-    taboos: str | None = None
-    notes: str | None = None
-    value_tier: str = "standard"
+    city: Text64 | None = None
+    address: Text300 | None = None
+    preferences: LongText | None = None
+    taboos: LongText | None = None
+    notes: LongText | None = None
+    value_tier: Text16 = "standard"
 
 
 class CustomerUpdate(msgspec.Struct):
     """Only the fields sent are changed; `phones`, when sent, replaces the whole list."""
 
-    name: str | msgspec.UnsetType = msgspec.UNSET
-    phones: list[PhoneIn | str] | msgspec.UnsetType = msgspec.UNSET
-    emails: list[str] | msgspec.UnsetType = msgspec.UNSET
+    name: Text200 | msgspec.UnsetType = msgspec.UNSET
+    phones: list[PhoneIn | Text64] | msgspec.UnsetType = msgspec.UNSET
+    emails: list[Text255] | msgspec.UnsetType = msgspec.UNSET
     birthday: dt.date | None | msgspec.UnsetType = msgspec.UNSET
     important_dates: list[ImportantDate] | msgspec.UnsetType = msgspec.UNSET
-    city: str | None | msgspec.UnsetType = msgspec.UNSET
-    address: str | None | msgspec.UnsetType = msgspec.UNSET
-    preferences: str | None | msgspec.UnsetType = msgspec.UNSET
-    taboos: str | None | msgspec.UnsetType = msgspec.UNSET
-    notes: str | None | msgspec.UnsetType = msgspec.UNSET
-    value_tier: str | msgspec.UnsetType = msgspec.UNSET
+    city: Text64 | None | msgspec.UnsetType = msgspec.UNSET
+    address: Text300 | None | msgspec.UnsetType = msgspec.UNSET
+    preferences: LongText | None | msgspec.UnsetType = msgspec.UNSET
+    taboos: LongText | None | msgspec.UnsetType = msgspec.UNSET
+    notes: LongText | None | msgspec.UnsetType = msgspec.UNSET
+    value_tier: Text16 | msgspec.UnsetType = msgspec.UNSET
 
 
 class LookupResult(msgspec.Struct):

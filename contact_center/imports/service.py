@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from contact_center.db.failures import describe
 from contact_center.imports import kinds, records, upsert
 
 MAX_KEPT_MESSAGES = 1000
@@ -59,6 +61,20 @@ def _lines(path: Path, progress: Callable[[int], None] | None) -> Iterator[tuple
             yield number, line
 
 
+def _nul_field(value: Any, path: str) -> str | None:
+    """The first field (dotted path) whose text holds a NUL character: PostgreSQL refuses it in text."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        where = f"{path}.{key}" if path else str(key)
+        if isinstance(key, str) and "\x00" in key:
+            return where
+        if (found := _nul_field(item, where)) is not None:
+            return found
+    return None
+
+
 def _parse(line: bytes) -> dict[str, Any]:
     try:
         obj = json.loads(line.decode("utf-8-sig"))
@@ -66,9 +82,26 @@ def _parse(line: bytes) -> dict[str, Any]:
         raise records.RecordError("not UTF-8") from None
     except json.JSONDecodeError as exc:
         raise records.RecordError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise records.RecordError("JSON nested too deeply") from None
     if not isinstance(obj, dict):
         raise records.RecordError("a line must hold one JSON object")
+    if b"\\u0000" in line and (field := _nul_field(obj, "")) is not None:
+        raise records.RecordError(f"{field} contains a NUL character")
     return obj
+
+
+def _convert(kind: str, line: bytes) -> Any:
+    """A line as the record to write; whatever is wrong with it is a RecordError, never a traceback."""
+    try:
+        return records.CONVERTERS[kind](_parse(line))
+    except records.RecordError:
+        raise
+    except (ValueError, TypeError, OverflowError, RecursionError, AttributeError) as exc:
+        raise records.RecordError(f"cannot be read ({type(exc).__name__}: {str(exc)[:200]})") from None
+
+
+FIRST_ANALYZE = 10_000
 
 
 class Importer:
@@ -93,17 +126,24 @@ class Importer:
             raise ValueError(f"{path}: cannot tell what this file holds; name it customers.jsonl, tickets.jsonl, ...")
         report = ImportReport(source=str(path), kind=kind)
         batch: list[tuple[int, Any]] = []
+        analyze_at = FIRST_ANALYZE
         for number, line in _lines(path, progress):
             if not line.strip():
                 continue
             report.read += 1
             try:
-                batch.append((number, records.CONVERTERS[kind](_parse(line))))
+                batch.append((number, _convert(kind, line)))
             except records.RecordError as exc:
                 self._note(report, number, "error", str(exc))
             if len(batch) >= self._batch_size:
                 await self._flush(report, batch)
                 batch = []
+                if report.inserted >= analyze_at:
+                    # Into an empty table the planner's statistics say "empty", and each batch's lookup
+                    # by external id becomes a scan of everything loaded so far: quadratic. Refresh them
+                    # as the table grows (at 10k, 40k, 160k, ... rows).
+                    await self.analyze({kind})
+                    analyze_at *= 4
         if batch:
             await self._flush(report, batch)
         return report
@@ -128,8 +168,19 @@ class Importer:
             await session.commit()
 
     async def _flush(self, report: ImportReport, batch: list[tuple[int, Any]]) -> None:
-        async with self._sessions() as session, session.begin():
-            outcome = await upsert.write_batch(session, report.kind, batch, self._refs)
+        try:
+            async with self._sessions() as session, session.begin():
+                outcome = await upsert.write_batch(session, report.kind, batch, self._refs)
+        except DBAPIError:
+            if len(batch) == 1:
+                raise
+            # One line the database refuses must not take the batch with it: line by line, only it is lost.
+            for row in batch:
+                try:
+                    await self._flush(report, [row])
+                except DBAPIError as exc:
+                    self._note(report, row[0], "error", f"the database refused it ({describe(exc)})")
+            return
         for line, level, message in outcome.messages:
             self._note(report, line, level, message)
         report.inserted += outcome.inserted

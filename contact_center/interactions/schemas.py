@@ -4,6 +4,8 @@ import datetime as dt
 
 import msgspec
 
+from contact_center.bounded import Id, Int32, LongText, Text8, Text16
+
 CHANNELS = ("call", "email", "web", "line", "visit", "sms", "fax", "chat")
 DIRECTIONS = ("in", "out")
 
@@ -26,9 +28,9 @@ class Interaction(msgspec.Struct):
 class InteractionCreate(msgspec.Struct):
     """A contact to log; the agent is whoever logs it, the time now unless given."""
 
-    channel: str
-    summary: str
-    direction: str = "in"
+    channel: Text16
+    summary: LongText
+    direction: Text8 = "in"
     started_at: dt.datetime | None = None
-    duration_seconds: int | None = None
-    ticket_id: int | None = None
+    duration_seconds: Int32 | None = None
+    ticket_id: Id | None = None

@@ -17,6 +17,7 @@ import msgspec
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center.bounded import LongText, Text8, Text16, Text64, Text100, Text300, Text500
 from contact_center.errors import Conflict, NotFound, ValidationFailed
 from contact_center.imports.service import ImportReport
 from contact_center.models import KbArticle, KbFeedback, KbRevision, KbSynonymGroup
@@ -48,15 +49,15 @@ class Article(msgspec.Struct):
 
 
 class ArticleWrite(msgspec.Struct, forbid_unknown_fields=True):
-    title: str
-    body: str
-    external_id: str | None = None  # generated when omitted (KB-<n>)
-    lang: str = "zh-Hant"
-    tags: list[str] = []
-    product: str | None = None
-    category: str | None = None
+    title: Text300
+    body: LongText
+    external_id: Text64 | None = None  # generated when omitted (KB-<n>)
+    lang: Text8 = "zh-Hant"
+    tags: list[Text64] = []
+    product: Text64 | None = None
+    category: Text100 | None = None
     public: bool = True
-    status: str = "published"
+    status: Text16 = "published"
 
 
 class Revision(msgspec.Struct):
@@ -68,7 +69,7 @@ class Revision(msgspec.Struct):
 
 class FeedbackIn(msgspec.Struct, forbid_unknown_fields=True):
     helpful: bool
-    query: str = ""
+    query: Text500 = ""
 
 
 class SynonymGroup(msgspec.Struct):
@@ -77,7 +78,7 @@ class SynonymGroup(msgspec.Struct):
 
 
 class SynonymGroupIn(msgspec.Struct, forbid_unknown_fields=True):
-    words: list[str]
+    words: list[Text64]
 
 
 def to_schema(a: KbArticle) -> Article:

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center.bounded import Id, Int32, LongText, Text64
 from contact_center.errors import ValidationFailed
 from contact_center.models import Asset, KbArticle, KbFeedback, KbSynonymGroup, Ticket
 from knowledge_base.index import Article, ArticleIndex
@@ -33,10 +34,10 @@ REPLAYED_FEEDBACK = 20_000  # the most recent votes a rebuilt index learns again
 
 
 class SuggestRequest(msgspec.Struct, forbid_unknown_fields=True):
-    text: str = ""
-    limit: int = 5
-    customer_id: int | None = None
-    product: str | None = None
+    text: LongText = ""
+    limit: Int32 = 5
+    customer_id: Id | None = None
+    product: Text64 | None = None
 
 
 class Suggestion(msgspec.Struct):

@@ -17,6 +17,7 @@ import structlog
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center.bounded import LongText
 from contact_center.errors import DomainError, ValidationFailed
 from contact_center.models import NlpModel, Ticket
 from knowledge_base.classifier import Classifier, Example, Prediction, TrainResult, train
@@ -34,7 +35,7 @@ class NoModel(DomainError):
 
 
 class ClassifyIn(msgspec.Struct, forbid_unknown_fields=True):
-    text: str
+    text: LongText
 
 
 class Alternative(msgspec.Struct):

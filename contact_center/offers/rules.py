@@ -41,6 +41,7 @@ from typing import Final
 
 import msgspec
 
+from contact_center.bounded import Int32, Text16, Text64
 from contact_center.offers.reasons import (
     ABNORMAL_REPAIRS,
     ASSET_AGE,
@@ -96,17 +97,17 @@ _LIMITS: Final = {
 class OfferRules(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """When an offer may be made. All conditions are optional; every given one must hold."""
 
-    owns: list[str] = []
-    not_owns: list[str] = []
-    min_asset_age_years: int | None = None
-    max_asset_age_years: int | None = None
-    warranty_ends_within_days: int | None = None
-    warranty_ended_within_days: int | None = None
-    min_repairs: int | None = None
-    repairs_within_months: int | None = None
+    owns: list[Text64] = []
+    not_owns: list[Text64] = []
+    min_asset_age_years: Int32 | None = None
+    max_asset_age_years: Int32 | None = None
+    warranty_ends_within_days: Int32 | None = None
+    warranty_ended_within_days: Int32 | None = None
+    min_repairs: Int32 | None = None
+    repairs_within_months: Int32 | None = None
     abnormal_repairs: bool | None = None  # true: only a flagged unit; false: only an unflagged one
-    tiers: list[str] = []
-    cue_words: list[str] = []
+    tiers: list[Text16] = []
+    cue_words: list[Text64] = []
     required_cue: bool = False
 
 

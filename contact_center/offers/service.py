@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center import clock
 from contact_center.analytics import flags
+from contact_center.bounded import Id, Int32, LongText, Text8, Text16, Text32, Text64, Text200, Text300, Text500
 from contact_center.clock import TAIPEI
 from contact_center.db.cache import PerDatabase
 from contact_center.errors import Conflict, NotFound, ValidationFailed
@@ -32,12 +33,12 @@ MAX_TEXT = 10_000
 
 
 class OfferIn(msgspec.Struct, forbid_unknown_fields=True):
-    code: str
-    title: str
-    product_model: str
+    code: Text32
+    title: Text200
+    product_model: Text64
     rules: offer_rules.OfferRules = msgspec.field(default_factory=offer_rules.OfferRules)
-    description: str = ""
-    reason_template: str | None = None
+    description: LongText = ""
+    reason_template: Text300 | None = None
     active: bool = True
 
 
@@ -54,10 +55,10 @@ class OfferOut(msgspec.Struct):
 
 
 class SuggestIn(msgspec.Struct, forbid_unknown_fields=True):
-    customer_id: int
-    text: str = ""
-    limit: int = 3
-    lang: str = "zh-Hant"
+    customer_id: Id
+    text: LongText = ""
+    limit: Int32 = 3
+    lang: Text8 = "zh-Hant"
 
 
 class SuggestedOffer(msgspec.Struct):
@@ -73,10 +74,10 @@ class SuggestedOffer(msgspec.Struct):
 
 
 class ResponseIn(msgspec.Struct, forbid_unknown_fields=True):
-    customer_id: int
-    response: str
-    ticket_id: int | None = None
-    note: str = ""
+    customer_id: Id
+    response: Text16
+    ticket_id: Id | None = None
+    note: Text500 = ""
 
 
 class ResponseOut(msgspec.Struct):

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center import clock, phones
 from contact_center.auth import service as auth_service
+from contact_center.bounded import Id, Int32, LongText, Text32, Text64, Text200, Text255, Text300, Text2000
 from contact_center.customers import repository as customer_repository
 from contact_center.customers.service import normalise_phones
 from contact_center.errors import Conflict, NotFound, ValidationFailed
@@ -35,13 +36,13 @@ REOPEN_DAYS = 14  # a reply within this many days of the resolution reopens the 
 
 
 class Registration(msgspec.Struct, forbid_unknown_fields=True):
-    username: str
-    password: str
-    name: str
-    phone: str
-    email: str | None = None
+    username: Text64
+    password: Text255
+    name: Text200
+    phone: Text64
+    email: Text255 | None = None
     # Proof for linking to the customer record we already have: a ticket number or customer number.
-    reference: str | None = None
+    reference: Text64 | None = None
 
 
 class PortalTicket(msgspec.Struct):
@@ -81,19 +82,19 @@ class PortalAsset(msgspec.Struct):
 
 
 class NewTicket(msgspec.Struct, forbid_unknown_fields=True):
-    kind: str
-    subject: str
-    description: str = ""
-    asset_id: int | None = None
+    kind: Text32
+    subject: Text300
+    description: LongText = ""
+    asset_id: Id | None = None
 
 
 class Reply(msgspec.Struct, forbid_unknown_fields=True):
-    body: str
+    body: LongText
 
 
 class Rating(msgspec.Struct, forbid_unknown_fields=True):
-    score: int
-    comment: str = ""
+    score: Int32
+    comment: Text2000 = ""
 
 
 # -- registration -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center.bounded import Id, Int32, Text32, Text64, Text100
 from contact_center.db.cache import PerDatabase
 from contact_center.errors import NotFound, ValidationFailed
 from contact_center.models import Asset, Queue, RoutingRule, Ticket
@@ -23,12 +24,12 @@ class Rule(msgspec.Struct):
 
 
 class RuleCreate(msgspec.Struct):
-    queue_id: int
-    position: int = 100
-    kind: str | None = None
-    product_prefix: str | None = None
-    category: str | None = None
-    keywords: list[str] = []
+    queue_id: Id
+    position: Int32 = 100
+    kind: Text32 | None = None
+    product_prefix: Text64 | None = None
+    category: Text100 | None = None
+    keywords: list[Text64] = []
 
 
 def _schema(r: RoutingRule) -> Rule:

@@ -4,6 +4,8 @@ import datetime as dt
 
 import msgspec
 
+from contact_center.bounded import Id, Int32, LongText, Text16, Text32, Text64, Text128
+
 
 class Queue(msgspec.Struct):
     id: int
@@ -15,18 +17,18 @@ class Queue(msgspec.Struct):
 
 
 class QueueCreate(msgspec.Struct):
-    name: str
-    display_name: str
-    required_skills: list[str] = []
-    strategy: str = "skills_least_loaded"
-    description: str | None = None
+    name: Text64
+    display_name: Text128
+    required_skills: list[Text64] = []
+    strategy: Text32 = "skills_least_loaded"
+    description: LongText | None = None
 
 
 class QueueUpdate(msgspec.Struct):
-    display_name: str | msgspec.UnsetType = msgspec.UNSET
-    required_skills: list[str] | msgspec.UnsetType = msgspec.UNSET
-    strategy: str | msgspec.UnsetType = msgspec.UNSET
-    description: str | None | msgspec.UnsetType = msgspec.UNSET
+    display_name: Text128 | msgspec.UnsetType = msgspec.UNSET
+    required_skills: list[Text64] | msgspec.UnsetType = msgspec.UNSET
+    strategy: Text32 | msgspec.UnsetType = msgspec.UNSET
+    description: LongText | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class Agent(msgspec.Struct):
@@ -43,18 +45,18 @@ class Agent(msgspec.Struct):
 
 
 class AgentProfileUpdate(msgspec.Struct):
-    skills: dict[str, int] | msgspec.UnsetType = msgspec.UNSET
-    capacity: int | msgspec.UnsetType = msgspec.UNSET
+    skills: dict[Text64, Int32] | msgspec.UnsetType = msgspec.UNSET
+    capacity: Int32 | msgspec.UnsetType = msgspec.UNSET
 
 
 class Presence(msgspec.Struct):
-    presence: str
+    presence: Text16
 
 
 class AssignRequest(msgspec.Struct):
     """Assign to this user, or leave `user_id` out to let the queue's strategy choose."""
 
-    user_id: int | None = None
+    user_id: Id | None = None
 
 
 class AssignResult(msgspec.Struct):

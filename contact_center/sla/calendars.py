@@ -15,6 +15,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center.bounded import Text16, Text200
 from contact_center.clock import TAIPEI
 from contact_center.db.cache import PerDatabase
 from contact_center.errors import Conflict, NotFound, ValidationFailed
@@ -39,10 +40,10 @@ class Calendar(msgspec.Struct):
 
 
 class CalendarWrite(msgspec.Struct, forbid_unknown_fields=True):
-    weekly: dict[str, list[list[str]]]
-    description: str = ""
-    holidays: dict[dt.date, str] = {}
-    makeup_workdays: dict[dt.date, str] = {}
+    weekly: dict[Text16, list[list[Text16]]]
+    description: Text200 = ""
+    holidays: dict[dt.date, Text200] = {}
+    makeup_workdays: dict[dt.date, Text200] = {}
 
 
 _loaded: PerDatabase[BusinessCalendar] = PerDatabase()

@@ -13,6 +13,7 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center.bounded import Int32, Text16, Text32, Text100
 from contact_center.customers.service import VALUE_TIERS
 from contact_center.errors import Conflict, NotFound, ValidationFailed
 from contact_center.models import SlaPolicy
@@ -23,7 +24,7 @@ from contact_center.tickets.workflow import PRIORITIES
 
 class Level(msgspec.Struct, forbid_unknown_fields=True):
     at: float  # share of the resolution target: 0.75 = three quarters of the time used
-    action: str
+    action: Text32
 
 
 ACTIONS = ("warn_owner", "notify_supervisors", "reassign_and_raise")
@@ -44,12 +45,12 @@ class Policy(msgspec.Struct):
 
 
 class PolicyWrite(msgspec.Struct, forbid_unknown_fields=True):
-    name: str
-    first_response_minutes: int
-    resolution_minutes: int
-    priority: str | None = None
-    tier: str | None = None
-    calendar: str = "taiwan"
+    name: Text100
+    first_response_minutes: Int32
+    resolution_minutes: Int32
+    priority: Text16 | None = None
+    tier: Text16 | None = None
+    calendar: Text32 = "taiwan"
     levels: list[Level] = msgspec.field(default_factory=lambda: list(DEFAULT_LEVELS))
 
 

@@ -4,6 +4,8 @@ import datetime as dt
 
 import msgspec
 
+from contact_center.bounded import Text32, Text2000
+
 
 class Task(msgspec.Struct):
     id: int
@@ -22,9 +24,9 @@ class Task(msgspec.Struct):
 
 class ReminderCreate(msgspec.Struct):
     due_at: dt.datetime
-    note: str | None = None
+    note: Text2000 | None = None
 
 
 class TaskDone(msgspec.Struct):
-    outcome: str  # reached | no_answer | call_back | not_interested | sold | cancelled
-    note: str | None = None
+    outcome: Text32  # reached | no_answer | call_back | not_interested | sold | cancelled
+    note: Text2000 | None = None

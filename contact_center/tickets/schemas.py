@@ -5,6 +5,8 @@ from typing import Any
 
 import msgspec
 
+from contact_center.bounded import Id, Int32, LongText, Text16, Text32, Text64, Text100, Text300, Text2000
+
 
 class Sla(msgspec.Struct):
     """Service level: deadlines in business time (pauses while waiting for the customer excluded)."""
@@ -44,35 +46,35 @@ class Ticket(msgspec.Struct):
 
 
 class TicketCreate(msgspec.Struct):
-    kind: str
-    subject: str
-    description: str = ""
-    customer_id: int | None = None
-    asset_id: int | None = None
-    queue_id: int | None = None
-    priority: str = "normal"
-    channel: str | None = "phone"
-    category: str | None = None
-    assignee_id: int | None = None
-    technician: str | None = None
-    external_id: str | None = None
+    kind: Text32
+    subject: Text300
+    description: LongText = ""
+    customer_id: Id | None = None
+    asset_id: Id | None = None
+    queue_id: Id | None = None
+    priority: Text16 = "normal"
+    channel: Text32 | None = "phone"
+    category: Text100 | None = None
+    assignee_id: Id | None = None
+    technician: Text100 | None = None
+    external_id: Text64 | None = None
 
 
 class TicketUpdate(msgspec.Struct):
     """Only the fields sent change; each change is written to the ticket's history."""
 
-    status: str | msgspec.UnsetType = msgspec.UNSET
-    priority: str | msgspec.UnsetType = msgspec.UNSET
-    subject: str | msgspec.UnsetType = msgspec.UNSET
-    description: str | msgspec.UnsetType = msgspec.UNSET
-    category: str | None | msgspec.UnsetType = msgspec.UNSET
-    kind: str | msgspec.UnsetType = msgspec.UNSET
-    asset_id: int | None | msgspec.UnsetType = msgspec.UNSET
-    queue_id: int | None | msgspec.UnsetType = msgspec.UNSET
-    assignee_id: int | None | msgspec.UnsetType = msgspec.UNSET
-    technician: str | None | msgspec.UnsetType = msgspec.UNSET
-    satisfaction: int | None | msgspec.UnsetType = msgspec.UNSET
-    note: str | None = None  # why, kept with the change in the history
+    status: Text16 | msgspec.UnsetType = msgspec.UNSET
+    priority: Text16 | msgspec.UnsetType = msgspec.UNSET
+    subject: Text300 | msgspec.UnsetType = msgspec.UNSET
+    description: LongText | msgspec.UnsetType = msgspec.UNSET
+    category: Text100 | None | msgspec.UnsetType = msgspec.UNSET
+    kind: Text32 | msgspec.UnsetType = msgspec.UNSET
+    asset_id: Id | None | msgspec.UnsetType = msgspec.UNSET
+    queue_id: Id | None | msgspec.UnsetType = msgspec.UNSET
+    assignee_id: Id | None | msgspec.UnsetType = msgspec.UNSET
+    technician: Text100 | None | msgspec.UnsetType = msgspec.UNSET
+    satisfaction: Int32 | None | msgspec.UnsetType = msgspec.UNSET
+    note: Text2000 | None = None  # why, kept with the change in the history
 
 
 class TicketEvent(msgspec.Struct):
@@ -96,7 +98,7 @@ class TicketMessage(msgspec.Struct):
 class TicketMessageCreate(msgspec.Struct):
     """A public reply to the customer, or an internal note for colleagues (`internal: true`)."""
 
-    body: str
+    body: LongText
     internal: bool = False
 
 
@@ -107,11 +109,11 @@ class TicketLink(msgspec.Struct):
 
 
 class TicketLinkCreate(msgspec.Struct):
-    other_id: int
-    kind: str = "related"  # related | duplicate | parent | child
+    other_id: Id
+    kind: Text16 = "related"  # related | duplicate | parent | child
 
 
 class TicketMerge(msgspec.Struct):
     """Merge this ticket into `into`: its conversation moves there and it is closed as a duplicate."""
 
-    into: int
+    into: Id

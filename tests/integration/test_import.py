@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contact_center.cli import main
+from contact_center.commands import import_files
 from contact_center.db.base import Base
 from contact_center.imports.service import Importer
 from contact_center.models import Asset, Customer, CustomerPhone, Interaction, Ticket
@@ -253,3 +254,58 @@ def test_cli_import_prints_a_summary_and_fails_on_skipped_lines(
         assert main(["import", str(tmp_path / "missing.jsonl")]) == 1
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+async def test_a_200000_line_file_with_poison_lines_in_the_middle_loses_only_those_lines(
+    sessions: async_sessionmaker[AsyncSession], settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "customers.jsonl"
+    poison = {
+        150_000: '{"external_id": "P1", "name": ' + "[" * 50_000 + "]" * 50_000 + "}",  # RecursionError
+        150_001: json.dumps({"external_id": "P2", "name": "林\u0000美華"}),  # PostgreSQL refuses NUL
+        150_002: json.dumps({"external_id": "P3", "name": "ok", "extra_note": {"deep": "x\u0000"}}),
+        150_003: json.dumps({"external_id": "P4", "name": "名" * 500}),  # longer than the column
+        150_004: json.dumps({"external_id": "P5", "name": "ok", "birthday": "1999-02-31"}),
+    }
+    with path.open("w") as out:
+        for n in range(1, 200_001):
+            out.write(poison.get(n) or json.dumps({"external_id": f"C{n}", "name": f"客戶{n}"}, ensure_ascii=False))
+            out.write("\n")
+    [report] = await import_files(settings, [path])  # what `contact-center import` runs
+    assert (report.skipped, report.inserted) == (len(poison), 200_000 - len(poison))
+    reported = [line for line in capsys.readouterr().err.splitlines() if ": error: " in line]
+    assert sorted(int(line.split(":")[1]) for line in reported) == sorted(poison)
+    assert all(line.startswith(f"{path}:") for line in reported)
+    async with sessions() as session:
+        count = (await session.execute(text("SELECT count(*) FROM customers"))).scalar_one()
+    assert count == 200_000 - len(poison)
+
+
+async def test_a_batch_the_database_refuses_is_retried_line_by_line(
+    sessions: async_sessionmaker[AsyncSession], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import DataError
+
+    from contact_center.imports import upsert
+
+    real = upsert.write_batch
+
+    async def refusing(session: AsyncSession, kind: str, batch: list[tuple[int, Any]], cache: Any) -> Any:
+        # What no check of ours foresaw and the database refuses (here: any batch holding customer BAD).
+        if any(item[0]["external_id"] == "BAD" for _, item in batch):
+            raise DataError("INSERT ...", {}, Exception("value too long for type character varying(16)"))
+        return await real(session, kind, batch, cache)
+
+    monkeypatch.setattr(upsert, "write_batch", refusing)
+    rows = [{"external_id": f"C{n}", "name": f"客戶{n}"} for n in range(1, 36)]
+    rows[16] = {"external_id": "BAD", "name": "壞資料"}
+    path = _write(tmp_path, "customers.jsonl", rows)
+    report = await Importer(sessions, batch_size=10).import_file(path)
+    assert (report.inserted, report.skipped) == (34, 1)
+    [(line, level, message)] = report.messages
+    assert (line, level) == (17, "error") and "refused" in message and "value too long" in message
+    async with sessions() as session:
+        count = (await session.execute(select(func.count()).select_from(Customer))).scalar_one()
+    assert count == 34
