@@ -32,6 +32,7 @@ from contact_center.analytics.watch import RepairWatch
 from contact_center.auth.controllers import AuthController
 from contact_center.auth.guards import public
 from contact_center.auth.middleware import AuthMiddleware, TokenCache, session_middleware
+from contact_center.auth.origin import OriginCheck, trusted_origins
 from contact_center.calls.controllers import AgentDisplayController, CallController, CtiController, zammad_cti
 from contact_center.calls.flows import CallDesk
 from contact_center.calls.sockets import agent_socket, cti_socket
@@ -148,7 +149,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *QA_ROUTES,
         ],
         plugins=[SQLAlchemyPlugin(config=db_config), channels],
-        middleware=[InputLimits(), session_middleware(session_config), DefineMiddleware(AuthMiddleware)],
+        middleware=[
+            InputLimits(),
+            session_middleware(session_config),
+            DefineMiddleware(AuthMiddleware),
+            OriginCheck(trusted_origins(settings.app_url, settings.trusted_origins)),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         template_config=pages.template_config(),
         csrf_config=CSRFConfig(secret=settings.secret_key, cookie_name="cc_csrf", exclude=["/api", "/ws"]),

@@ -64,6 +64,8 @@ class Settings:
     # Isolates the Redis channels of one deployment (or one test run) from another on the same Redis.
     channels_prefix: str = "cc"
     log_level: str = "INFO"
+    # Origins besides APP_URL's whose pages may use a signed-in browser's cookie (comma-separated URLs).
+    trusted_origins: str = ""
 
     @property
     def channels_backend(self) -> str:
@@ -97,6 +99,7 @@ def load_settings() -> Settings:
         var_dir=var_dir,
         channels_prefix=os.environ.get("CHANNELS_PREFIX", "cc"),
         log_level=os.environ.get("LOG_LEVEL", "INFO").upper(),
+        trusted_origins=os.environ.get("TRUSTED_ORIGINS", ""),
     )
 
 

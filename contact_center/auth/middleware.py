@@ -15,6 +15,7 @@ from litestar.types import Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contact_center.auth import service as auth_service
+from contact_center.auth.origin import COOKIE
 from contact_center.auth.schemas import CurrentUser
 
 SESSION_USER_KEY = "uid"
@@ -82,7 +83,9 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         state = connection.app.state
         user = await resolve_user(connection, state.session_factory, state.token_cache)
-        return AuthenticationResult(user=user, auth=None)
+        # How: the cross-origin check applies to what the browser's cookie authenticated, not to tokens.
+        how = None if user is None else "token" if _bearer(connection) is not None else COOKIE
+        return AuthenticationResult(user=user, auth=how)
 
 
 class SessionMiddleware(litestar_session.SessionMiddleware[Any]):
