@@ -19,8 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent_ui import i18n
 from contact_center.auth import service as auth_service
+from contact_center.auth.controllers import caller_address
 from contact_center.auth.guards import STAFF, current_user, public, requires
-from contact_center.auth.middleware import SESSION_USER_KEY
+from contact_center.auth.middleware import end_session, start_session
+from contact_center.auth.throttle import TooManyAttempts
 from contact_center.customers import history as customer_history
 from contact_center.customers import service as customer_service
 from contact_center.errors import NotAuthenticated
@@ -117,16 +119,23 @@ async def login_submit(
     data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     try:
-        user = await auth_service.authenticate_password(db_session, data.username.strip(), data.password)
+        user = await auth_service.sign_in(db_session, request.app.state.login_throttle, data.username.strip(),
+                                          data.password, caller_address(request))  # fmt: skip
+    except TooManyAttempts as exc:
+        response = _page(
+            request, "login.html", status_code=429, error=True, retry_after=exc.retry_after, next=_safe_next(data.next)
+        )
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     except NotAuthenticated:
         return _page(request, "login.html", status_code=401, error=True, next=_safe_next(data.next))
-    request.set_session({SESSION_USER_KEY: user.id})
+    start_session(request, user.id)
     return Redirect(_safe_next(data.next))
 
 
 @post("/logout", guards=[public], include_in_schema=False)
 async def logout(request: Request[Any, Any, Any]) -> Redirect:
-    request.clear_session()
+    await end_session(request)
     return Redirect("/login")
 
 

@@ -20,9 +20,11 @@ from agent_ui import i18n
 from agent_ui.pages import LoginForm, _page
 from contact_center import web_errors
 from contact_center.auth import service as auth_service
+from contact_center.auth.controllers import caller_address
 from contact_center.auth.guards import current_user, public, requires
-from contact_center.auth.middleware import SESSION_USER_KEY
+from contact_center.auth.middleware import end_session, start_session
 from contact_center.auth.schemas import CurrentUser
+from contact_center.auth.throttle import TooManyAttempts
 from contact_center.errors import NotAuthenticated, NotFound, ValidationFailed
 from contact_center.models import Role
 from contact_center.portal import service as portal
@@ -124,13 +126,20 @@ async def login_submit(
 ) -> Template | Redirect:
     target = _portal_next(data.next)
     try:
-        user = await auth_service.authenticate_password(db_session, data.username.strip(), data.password)
+        user = await auth_service.sign_in(db_session, request.app.state.login_throttle, data.username.strip(),
+                                          data.password, caller_address(request))  # fmt: skip
+    except TooManyAttempts as exc:
+        response = _portal_page(
+            request, "login.html", status_code=429, error="throttled", retry_after=exc.retry_after, next=target
+        )
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     except NotAuthenticated:
         return _portal_page(request, "login.html", status_code=401, error="wrong", next=target)
     if user.role != Role.CUSTOMER or user.customer_id is None:
         # Staff use the desk: a staff session opened here would carry staff rights into the portal.
         return _portal_page(request, "login.html", status_code=403, error="staff", next=target)
-    request.set_session({SESSION_USER_KEY: user.id})
+    start_session(request, user.id)
     return Redirect(target)
 
 
@@ -143,7 +152,7 @@ async def register_page(request: Request[Any, Any, Any], next: str | None = None
 
 @post("/logout", guards=[public], include_in_schema=False)
 async def logout(request: Request[Any, Any, Any]) -> Redirect:
-    request.clear_session()
+    await end_session(request)
     return Redirect("/portal")
 
 

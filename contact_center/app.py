@@ -20,6 +20,7 @@ from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_ui import pages
@@ -29,10 +30,11 @@ from agent_ui.qa_pages import QA_ROUTES
 from contact_center import jobs
 from contact_center.analytics.controllers import AnalyticsController
 from contact_center.analytics.watch import RepairWatch
-from contact_center.auth.controllers import AuthController
+from contact_center.auth.controllers import AccessController, AuthController
 from contact_center.auth.guards import public
 from contact_center.auth.middleware import AuthMiddleware, TokenCache, session_middleware
 from contact_center.auth.origin import OriginCheck, trusted_origins
+from contact_center.auth.throttle import LoginThrottle
 from contact_center.calls.controllers import AgentDisplayController, CallController, CtiController, zammad_cti
 from contact_center.calls.flows import CallDesk
 from contact_center.calls.sockets import agent_socket, cti_socket
@@ -68,8 +70,6 @@ from contact_center.web_errors import EXCEPTION_HANDLERS
 def _channels(settings: Settings) -> tuple[ChannelsPlugin, ResilientRedisBackend | None]:
     """The channels plugin, and its Redis backend when there is one (for /health and the sockets)."""
     if settings.redis_url:
-        from redis.asyncio import Redis
-
         # Timeouts: a Redis that stops answering (no FIN) must not hold a publish or /health for ever.
         redis = Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
         backend = ResilientRedisBackend(redis=redis, key_prefix=settings.channels_prefix)
@@ -94,7 +94,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     channels, redis_backend = _channels(settings)
     reads = create_session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
     cookie_secret = hashlib.sha256(settings.secret_key.encode()).digest()
-    session_config = CookieBackendConfig(secret=cookie_secret, key="cc_session", samesite="lax")
+    session_config = CookieBackendConfig(
+        secret=cookie_secret, key="cc_session", samesite="lax", secure=settings.secure_cookies, httponly=True
+    )
 
     feed = WallboardFeed(reads)
 
@@ -119,6 +121,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             health,
             AuthController,
+            AccessController,
             CustomerController,
             InteractionController,
             TicketController,
@@ -208,5 +211,11 @@ def _state(
             "repair_watch": RepairWatch(),
             "ticket_writer": TicketWriter(session_factory),
             "redis_channels": redis_backend,
+            "login_throttle": LoginThrottle(
+                Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=2)
+                if settings.redis_url
+                else None,
+                settings.channels_prefix,
+            ),
         }
     )

@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--extension")
     add.add_argument("--password")
     add.add_argument("--display-name")
+    for action, words in (("deactivate", "its password, sessions and tokens open nothing"), ("activate", "again")):
+        toggle = users_sub.add_parser(action, help=f"{action} a user: {words}")
+        toggle.add_argument("name")
     token = sub.add_parser("token", help="bearer tokens for the REST API")
     token_sub = token.add_subparsers(dest="action", required=True)
     create = token_sub.add_parser("create", help="print a new bearer token for a user")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from contact_center import clock, logs
 from contact_center.auth import service as auth_service
+from contact_center.auth.passwords import check_policy
 from contact_center.console import progress
 from contact_center.db.migrate import upgrade
 from contact_center.db.session import create_engine, create_session_factory
@@ -244,8 +245,21 @@ def seed(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _add_user(settings: Settings, args: argparse.Namespace) -> int:
     engine = create_engine(settings.database)
+    if args.action in ("deactivate", "activate"):
+        try:
+            async with create_session_factory(engine)() as session, session.begin():
+                user_id = await auth_service.user_id_of(session, args.name)
+                changed = await auth_service.set_active(session, user_id, args.action == "activate")
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        finally:
+            await engine.dispose()
+        print(f"{changed.username} {args.action}d")
+        return 0
     password = args.password or (None if args.role == "customer" else secrets.token_urlsafe(12))
     try:
+        if args.password:
+            check_policy(args.password, args.name)
         async with create_session_factory(engine)() as session, session.begin():
             user = await auth_service.add_user(
                 session,

@@ -66,6 +66,10 @@ class Settings:
     log_level: str = "INFO"
     # Origins besides APP_URL's whose pages may use a signed-in browser's cookie (comma-separated URLs).
     trusted_origins: str = ""
+    # Proxies whose X-Forwarded-For is believed (their addresses); nobody else's is.
+    trusted_proxies: frozenset[str] = frozenset()
+    # Mark the session cookie Secure (sent over HTTPS only): on whenever users reach the app over HTTPS.
+    secure_cookies: bool = False
 
     @property
     def channels_backend(self) -> str:
@@ -100,6 +104,8 @@ def load_settings() -> Settings:
         channels_prefix=os.environ.get("CHANNELS_PREFIX", "cc"),
         log_level=os.environ.get("LOG_LEVEL", "INFO").upper(),
         trusted_origins=os.environ.get("TRUSTED_ORIGINS", ""),
+        trusted_proxies=frozenset(p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()),
+        secure_cookies=os.environ.get("SECURE_COOKIES", "").lower() in ("1", "true", "yes", "on"),
     )
 
 

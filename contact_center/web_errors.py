@@ -41,7 +41,10 @@ def _locale(request: Request[Any, Any, Any]) -> str | None:
 
 
 def domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, object]]:
-    return _json(exc.status_code, exc.code, messages.error_message(exc, _locale(request)), exc.detail, exc.field)
+    retry_after = getattr(exc, "retry_after", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    message = messages.error_message(exc, _locale(request))
+    return _json(exc.status_code, exc.code, message, exc.detail, exc.field, headers=headers)
 
 
 def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[object]:

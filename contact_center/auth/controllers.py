@@ -9,9 +9,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center.auth import service as auth_service
 from contact_center.auth.guards import STAFF, current_user, public, requires
-from contact_center.auth.middleware import SESSION_USER_KEY
+from contact_center.auth.middleware import end_session, start_session
 from contact_center.auth.schemas import CurrentUser, LoginRequest
+from contact_center.auth.throttle import client_address
 from contact_center.models import Role
+
+
+def caller_address(request: Request[Any, Any, Any]) -> str:
+    """Who is asking, for throttling: X-Forwarded-For only from a configured proxy."""
+    peer = request.client.host if request.client else None
+    return client_address(peer, request.headers.get("x-forwarded-for"), request.app.state.settings.trusted_proxies)
 
 
 class AuthController(Controller):
@@ -21,14 +28,15 @@ class AuthController(Controller):
     @post("/login", guards=[public])
     async def login(self, request: Request[Any, Any, Any], db_session: AsyncSession, data: LoginRequest) -> CurrentUser:
         """Checks a username and password and starts a session (cookie)."""
-        user = await auth_service.authenticate_password(db_session, data.username, data.password)
-        request.set_session({SESSION_USER_KEY: user.id})
+        user = await auth_service.sign_in(db_session, request.app.state.login_throttle, data.username,
+                                          data.password, caller_address(request))  # fmt: skip
+        start_session(request, user.id)
         return user
 
     @post("/logout", guards=[public], status_code=204)
     async def logout(self, request: Request[Any, Any, Any]) -> None:
-        """Ends the session."""
-        request.clear_session()
+        """Ends the session, on the server too: the old cookie is refused from now on."""
+        await end_session(request)
 
     @get("/me", guards=[requires(*STAFF, Role.CUSTOMER)])
     async def me(self, request: Request[Any, Any, Any]) -> CurrentUser:
@@ -36,3 +44,37 @@ class AuthController(Controller):
         user = current_user(request)
         assert user is not None
         return user
+
+
+class AccessController(Controller):
+    """Who may get in: tokens and accounts, for admins."""
+
+    path = "/api/admin"
+    tags = ["auth"]
+    guards = [requires(Role.ADMIN)]
+
+    @get("/tokens")
+    async def tokens(self, db_session: AsyncSession) -> list[auth_service.TokenInfo]:
+        """Every token issued (API and CTI), revoked ones included; never the token itself."""
+        return await auth_service.list_tokens(db_session)
+
+    @post("/tokens/{token_id:int}/revoke", status_code=200)
+    async def revoke(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, token_id: int
+    ) -> auth_service.TokenInfo:
+        """Revokes a token: refused by this instance at once, by the others within 10 s."""
+        revoked = await auth_service.revoke_token(db_session, token_id)
+        request.app.state.token_cache.forget_all()
+        return revoked
+
+    @post("/users/{user_id:int}/deactivate", status_code=200)
+    async def deactivate(self, request: Request[Any, Any, Any], db_session: AsyncSession, user_id: int) -> CurrentUser:
+        """Deactivates an account: its password, sessions and tokens open nothing from now on."""
+        user = await auth_service.set_active(db_session, user_id, False)
+        request.app.state.token_cache.forget_all()
+        return user
+
+    @post("/users/{user_id:int}/activate", status_code=200)
+    async def activate(self, db_session: AsyncSession, user_id: int) -> CurrentUser:
+        """Lets a deactivated account in again (its old sessions stay ended)."""
+        return await auth_service.set_active(db_session, user_id, True)

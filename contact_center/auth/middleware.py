@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
@@ -19,6 +20,28 @@ from contact_center.auth.origin import COOKIE
 from contact_center.auth.schemas import CurrentUser
 
 SESSION_USER_KEY = "uid"
+SESSION_ISSUED_KEY = "iat"
+
+
+def start_session(request: Request[Any, Any, Any], user_id: int) -> None:
+    """The signed-in browser's cookie: who, and since when (so signing out can end it on the server)."""
+    request.set_session({SESSION_USER_KEY: user_id, SESSION_ISSUED_KEY: time.time()})
+
+
+def session_user_id(request: Request[Any, Any, Any]) -> int | None:
+    raw = request.session.get(SESSION_USER_KEY) if "session" in request.scope else None
+    return raw if isinstance(raw, int) else None
+
+
+async def end_session(request: Request[Any, Any, Any]) -> None:
+    """Signs the browser out: the cookie is cleared, and refused on the server should a copy be replayed."""
+    user_id = session_user_id(request)
+    if user_id is not None:
+        async with request.app.state.session_factory() as session, session.begin():
+            await auth_service.end_sessions(session, user_id)
+    request.clear_session()
+
+
 TOKEN_CACHE_SECONDS = 10.0
 TOKEN_CACHE_SIZE = 10_000
 
@@ -38,6 +61,10 @@ class TokenCache:
         if entry is None or entry[0] < time.monotonic():
             return None
         return entry[1]
+
+    def forget_all(self) -> None:
+        """After a revocation here: this process refuses the token at once (others within the TTL)."""
+        self._entries.clear()
 
     def put(self, token: str, user: CurrentUser) -> None:
         if len(self._entries) >= self._size:
@@ -61,10 +88,12 @@ async def resolve_user(
     tokens: TokenCache,
 ) -> CurrentUser | None:
     token = _bearer(connection)
-    user_id = None
+    user_id, issued = None, 0.0
     if token is None and "session" in connection.scope:
         raw = connection.session.get(SESSION_USER_KEY)
         user_id = raw if isinstance(raw, int) else None
+        stamp = connection.session.get(SESSION_ISSUED_KEY)
+        issued = float(stamp) if isinstance(stamp, int | float) else 0.0
     if token is None and user_id is None:
         return None
     if token is not None and (cached := tokens.get(token)):
@@ -72,7 +101,7 @@ async def resolve_user(
     async with sessions() as session:
         if token is None:
             assert user_id is not None
-            return await auth_service.current_user_by_id(session, user_id)
+            return await auth_service.current_user_by_id(session, user_id, issued)
         user = await auth_service.authenticate_token(session, token)
     if user is not None:  # unknown tokens are not cached: a forged-token flood must not evict real ones
         tokens.put(token, user)

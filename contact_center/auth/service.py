@@ -11,8 +11,9 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center.auth import repository
-from contact_center.auth.passwords import hash_password, verify_password
+from contact_center.auth.passwords import hash_password_off_loop, verify_password_off_loop
 from contact_center.auth.schemas import CurrentUser
+from contact_center.auth.throttle import LoginThrottle
 from contact_center.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
 from contact_center.models import ApiToken, Role, User
 
@@ -71,7 +72,7 @@ async def add_user(
         display_name=display_name or username,
         role=role,
         extension=extension,
-        password_hash=hash_password(password) if password else None,
+        password_hash=await hash_password_off_loop(password) if password else None,
         customer_id=customer_id,
     )
     repository.add(session, user)
@@ -128,10 +129,25 @@ async def revoke_token(session: AsyncSession, token_id: int) -> TokenInfo:
 async def authenticate_password(session: AsyncSession, username: str, password: str) -> CurrentUser:
     """The user these credentials belong to; the same error whatever was wrong."""
     user = await repository.get_user_by_username(session, username) if username else None
-    ok = verify_password(password, user.password_hash if user else None)
+    ok = await verify_password_off_loop(password, user.password_hash if user else None)
     if user is None or not ok or not user.is_active:
         raise NotAuthenticated("wrong username or password")
     return to_current_user(user)
+
+
+async def sign_in(
+    session: AsyncSession, throttle: LoginThrottle, username: str, password: str, address: str
+) -> CurrentUser:
+    """`authenticate_password` behind the sign-in throttle: failures count per account and per address,
+    and over the limit the answer is TooManyAttempts whatever the password."""
+    await throttle.check(username, address)
+    try:
+        user = await authenticate_password(session, username, password)
+    except NotAuthenticated:
+        await throttle.failed(username, address)
+        raise
+    await throttle.succeeded(username)
+    return user
 
 
 async def authenticate_token(session: AsyncSession, token: str, scope: str = "api") -> CurrentUser | None:
@@ -141,6 +157,39 @@ async def authenticate_token(session: AsyncSession, token: str, scope: str = "ap
     return to_current_user(user) if user else None
 
 
-async def current_user_by_id(session: AsyncSession, user_id: int) -> CurrentUser | None:
+async def current_user_by_id(session: AsyncSession, user_id: int, issued_at: float = 0.0) -> CurrentUser | None:
+    """The active user of a session cookie issued at `issued_at` (epoch seconds), unless sessions issued
+    then were ended since (sign-out, deactivation)."""
     user = await repository.get_user(session, user_id)
-    return to_current_user(user) if user and user.is_active else None
+    if user is None or not user.is_active:
+        return None
+    if user.sessions_revoked_at is not None and issued_at < user.sessions_revoked_at.timestamp():
+        return None
+    return to_current_user(user)
+
+
+async def user_id_of(session: AsyncSession, username: str) -> int:
+    user = await repository.get_user_by_username(session, username)
+    if user is None:
+        raise NotFound("no user {username!r}", username=username)
+    return user.id
+
+
+async def end_sessions(session: AsyncSession, user_id: int) -> None:
+    """Every session cookie of this user issued until now is refused from now on (all their browsers)."""
+    user = await repository.get_user(session, user_id)
+    if user is not None:
+        user.sessions_revoked_at = dt.datetime.now(dt.UTC)
+        await session.flush()
+
+
+async def set_active(session: AsyncSession, user_id: int, active: bool) -> CurrentUser:
+    """Deactivates (or reactivates) a user: a deactivated user's password, sessions and tokens open nothing."""
+    user = await repository.get_user(session, user_id)
+    if user is None:
+        raise NotFound("no user {user_id}", user_id=user_id)
+    user.is_active = active
+    if not active:
+        user.sessions_revoked_at = dt.datetime.now(dt.UTC)
+    await session.flush()
+    return to_current_user(user)

@@ -33,4 +33,6 @@ class User(IdMixin, Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"), index=True)
     locale: Mapped[str] = mapped_column(String(16), default="zh-Hant")
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Session cookies issued before this moment are refused: signing out ends the session on the server.
+    sessions_revoked_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

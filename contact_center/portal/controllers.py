@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center.auth import service as auth_service
 from contact_center.auth.guards import DESK, current_user, public, requires
-from contact_center.auth.middleware import SESSION_USER_KEY
+from contact_center.auth.middleware import start_session
 from contact_center.auth.schemas import CurrentUser
 from contact_center.errors import NotAuthenticated
 from contact_center.kb.controllers import PortalKbController
@@ -44,7 +44,7 @@ class PortalController(Controller):
         """Opens a customer account and signs it in; linked to our record of the customer when the
         phone number and a ticket or customer number match."""
         user = await portal.register(db_session, data)
-        request.set_session({SESSION_USER_KEY: user.id})
+        start_session(request, user.id)
         return auth_service.to_current_user(user)
 
     @get("/tickets", guards=[requires(Role.CUSTOMER)])

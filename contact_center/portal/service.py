@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center import clock, phones
 from contact_center.auth import service as auth_service
+from contact_center.auth.passwords import check_policy
 from contact_center.bounded import Id, Int32, LongText, Text32, Text64, Text200, Text255, Text300, Text2000
 from contact_center.customers import repository as customer_repository
 from contact_center.customers.service import normalise_phones
@@ -126,6 +127,7 @@ async def register(session: AsyncSession, data: Registration) -> User:
     e164 = phones.to_e164(data.phone)
     if e164 is None:
         raise ValidationFailed("phone: not a valid phone number")
+    check_policy(data.password, data.username)
     customer = await _linked_customer(session, e164, data.reference)
     if customer is None:
         customer = Customer(name=name, emails=[data.email] if data.email else [], important_dates=[], extra={},
