@@ -18,7 +18,6 @@ from litestar.logging.config import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -45,10 +44,11 @@ from contact_center.input_limits import InputLimits
 from contact_center.interactions.controllers import InteractionController
 from contact_center.kb.controllers import KbController
 from contact_center.kb.search import KbSearch
+from contact_center.metrics import RequestTiming, metrics
 from contact_center.nlp.controllers import NlpController
 from contact_center.nlp.service import ClassifierHolder
 from contact_center.offers.controllers import OfferController
-from contact_center.openapi_errors import document_errors
+from contact_center.openapi_errors import ErrorDocumentingJson
 from contact_center.portal.controllers import csat_link, portal_api
 from contact_center.redis_channels import ResilientRedisBackend
 from contact_center.routing.controllers import (
@@ -120,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             health,
+            metrics,
             AuthController,
             AccessController,
             CustomerController,
@@ -153,6 +154,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         plugins=[SQLAlchemyPlugin(config=db_config), channels],
         middleware=[
+            RequestTiming(),
             InputLimits(),
             session_middleware(session_config),
             DefineMiddleware(AuthMiddleware),
@@ -165,7 +167,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             title="Contact Center API",
             version="0.1.0",
             path="/schema",
-            render_plugins=[JsonRenderPlugin()],
+            render_plugins=[ErrorDocumentingJson()],
             components=Components(
                 security_schemes={
                     "BearerToken": SecurityScheme(
@@ -179,12 +181,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             openapi_router=Router(path="/schema", route_handlers=[], guards=[public]),
         ),
         lifespan=[lifespan],
-        on_startup=[document_errors],
         state=_state(settings, session_factory, channels, reads, feed, redis_backend),
         debug=os.environ.get("CC_DEBUG") == "1",
         # An unexpected error is logged with its traceback, not only in debug mode.
         logging_config=LoggingConfig(
             root={"handlers": ["queue_listener"], "level": settings.log_level},
+            formatters={"standard": {"()": "contact_center.logs.redacting_formatter"}},
             log_exceptions="always",
             disable_stack_trace={404, NotAuthorizedException, PermissionDeniedException},
         ),

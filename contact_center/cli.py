@@ -102,8 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         run_worker(WorkerSettings)  # type: ignore[arg-type]
         return 0
     if args.command == "bridge":
+        from contact_center import logs
         from cti_bridge.service import run_main
 
+        logs.configure(os.environ.get("LOG_LEVEL", "INFO").upper())  # the bridge's lines redacted like ours
         return run_main()
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     try:

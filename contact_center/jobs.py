@@ -16,6 +16,7 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contact_center import clock
+from contact_center.counters import JOB_RUNS
 from contact_center.sla import escalation
 from contact_center.tasks import proactive
 from contact_center.tasks import service as task_service
@@ -122,7 +123,9 @@ async def _periodic(name: str, seconds: float, job: Callable[[], Awaitable[Any]]
     while True:
         try:
             await job()
+            JOB_RUNS.labels(name, "ok").inc()
         except Exception:  # the next run tries again; the error is in the log
+            JOB_RUNS.labels(name, "failed").inc()
             log.exception("%s failed", name)
         await asyncio.sleep(seconds)
 

@@ -21,6 +21,13 @@ _INLINE = [
     (re.compile(r"\bcc_[A-Za-z0-9_-]{20,}"), "cc_***"),
     (re.compile(r"(Secret:\s*)\S+", re.IGNORECASE), r"\1***"),
     (re.compile(r"(/api/v1/cti/)[^/\s?\"']+"), r"\1***"),  # a PBX's CTI URL carries its token
+    # A key that names a secret inside a logged dict or frame: {'Secret': 'x'}, "password": "x", token=x.
+    (
+        re.compile(
+            r"""((?:secret|password|passwd|token|authorization)['"]?\s*[:=]\s*['"]?)[^'",}\s]+""", re.IGNORECASE
+        ),
+        r"\1***",
+    ),
 ]
 MASK = "***"
 
@@ -51,13 +58,55 @@ class _StderrLogger:
     log = debug = info = warn = warning = error = critical = exception = fatal = msg
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is now (see _StderrLogger)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: Any) -> None:
+        pass
+
+
 def _stderr_logger(*_: Any) -> _StderrLogger:
     return _StderrLogger()
 
 
+def redacting_formatter(json: bool = False) -> logging.Formatter:
+    """For the standard library's handlers (ours, Litestar's, uvicorn's, the bridge's): every record goes
+    through the same redaction as structlog's own lines."""
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if json
+        else structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
+    )
+    return structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[
+            structlog.stdlib.add_logger_name,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            redact,
+        ],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+    )
+
+
 def configure(level: str = "INFO", json: bool = False) -> None:
-    logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level)
-    renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "contact_center", False)]:
+        root.removeHandler(old)  # configured again (tests, the demo): one handler of ours, others untouched
+    handler = _StderrHandler()
+    handler.setFormatter(redacting_formatter(json))
+    handler.contact_center = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level)
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if json
+        else structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
+    )
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable, Iterable
 import msgspec
 from litestar.channels import ChannelsPlugin
 
+from contact_center.counters import FRAMES
+
 BRIDGE = "bridge"
 SUPERVISORS = "supervisors"
 _encoder = msgspec.json.Encoder()
@@ -23,7 +25,13 @@ def agent(user_id: int) -> str:
 
 
 def publish(channels: ChannelsPlugin, channel: str, message: object) -> None:
+    FRAMES.labels(_kind(message)).inc()
     channels.publish(_encoder.encode(message), channel)
+
+
+def _kind(message: object) -> str:
+    config = getattr(type(message), "__struct_config__", None)
+    return str(config.tag) if config is not None and config.tag else type(message).__name__
 
 
 def publish_all(channels: ChannelsPlugin, messages: Iterable[tuple[str, object]]) -> None:
@@ -53,6 +61,7 @@ class LocalDelivery:
         return data.startswith(self._prefix)
 
     async def deliver(self, channels: ChannelsPlugin, user_id: int, message: object) -> None:
+        FRAMES.labels(_kind(message)).inc()
         data = _encoder.encode(message)
         for send in list(self._senders.get(user_id, ())):
             await send(data)

@@ -30,6 +30,7 @@ from contact_center.calls import schemas as s
 from contact_center.calls.controllers import FEEDERS
 from contact_center.calls.flows import CallDesk, EventRejected
 from contact_center.calls.screen_pop import caller_match, pop
+from contact_center.counters import SOCKETS
 from contact_center.errors import DomainError
 from contact_center.routing import service as routing_service
 from cti_bridge import contract as c
@@ -89,6 +90,7 @@ async def cti_socket(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugin)
         await socket.send_data(command.decode(), mode="text")
 
     writer = asyncio.create_task(_supervise_writer(socket, desk, backlog))
+    SOCKETS.labels("cti").inc()
     async with channels.start_subscription([realtime.BRIDGE]) as subscriber, subscriber.run_in_background(forward):
         try:
             async for raw in socket.iter_data(mode="text"):
@@ -108,6 +110,7 @@ async def cti_socket(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugin)
             pass
         finally:
             # Unacknowledged events come again when the bridge reconnects; repeats are dropped by id.
+            SOCKETS.labels("cti").dec()
             writer.cancel()
             await asyncio.gather(writer, return_exceptions=True)
 
@@ -155,6 +158,7 @@ async def agent_socket(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugi
             await send(message)
 
     local.attach(user.id, send)
+    SOCKETS.labels("agent").inc()
     subscription = channels.start_subscription([realtime.agent(user.id)])
     redis = socket.app.state.redis_channels
     missed = asyncio.Event()  # Redis came back: frames of the outage may be lost, send the live pops again
@@ -172,6 +176,7 @@ async def agent_socket(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugi
             redis.on_reconnect.discard(missed.set)
         resync.cancel()
         local.detach(user.id, send)
+        SOCKETS.labels("agent").dec()
 
 
 async def _resync_after_outages(socket: WebSocket[Any, Any, Any], extension: str | None, missed: asyncio.Event) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center import realtime
 from contact_center.auth.guards import requires
+from contact_center.counters import SOCKETS
 from contact_center.models import Role
 from contact_center.wallboard import service as wallboard_service
 
@@ -34,6 +35,7 @@ async def supervisor_socket(socket: WebSocket[Any, Any, Any], channels: Channels
 
     await send(await feed.snapshot())
     feed.attach(send)
+    SOCKETS.labels("supervisor").inc()
     try:
         async with (
             channels.start_subscription([realtime.SUPERVISORS]) as subscriber,
@@ -45,3 +47,4 @@ async def supervisor_socket(socket: WebSocket[Any, Any, Any], channels: Channels
         pass
     finally:
         feed.detach(send)
+        SOCKETS.labels("supervisor").dec()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from contact_center.logs import MASK, redact
+import logging
+
+import pytest
+
+from contact_center.logs import MASK, configure, redact
 
 
 def test_secret_fields_are_masked_at_any_depth() -> None:
@@ -33,3 +37,15 @@ def test_tokens_inside_messages_are_masked() -> None:
     )
     assert "cc-secret" not in event["event"] and "Secret: ***" in event["event"]
     assert "abcdefghijklmnop" not in event["note"]
+
+
+def test_standard_library_records_are_redacted_too(capsys: pytest.CaptureFixture[str]) -> None:
+    """The bridge's AMI frames, Litestar's and uvicorn's lines go through the same redaction."""
+    configure("DEBUG")
+    frame = {"Action": "Login", "Username": "cc", "Secret": "cc-secret-value"}
+    logging.getLogger("cti_bridge.ami_manager").warning("AMI message neither event nor response: %s", frame)
+    logging.getLogger("litestar").error("POST /api/v1/cti/cc_abcdefghijklmnopqrstuvwxyz0123 failed")
+    err = capsys.readouterr().err
+    assert "cc-secret-value" not in err and "Secret': '***'" in err
+    assert "cc_abcdefghijklmnopqrstuvwxyz0123" not in err and "/api/v1/cti/***" in err
+    configure("WARNING")
