@@ -15,7 +15,7 @@ COPY knowledge_base ./knowledge_base
 COPY agent_ui ./agent_ui
 RUN uv sync --frozen --no-default-groups --group build --no-editable
 ENV PATH=/app/.venv/bin:$PATH
-RUN useradd --create-home --uid 10001 cc
+RUN useradd --create-home --uid 10001 cc && mkdir -p /var/lib/contact-center && chown cc /var/lib/contact-center
 USER cc
 EXPOSE 8000
 CMD ["contact-center", "serve", "--host", "0.0.0.0", "--port", "8000"]
