@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center import phones
+from contact_center.calls import repository
 from contact_center.calls import schemas as s
 from contact_center.customers import history as customer_history
 from contact_center.customers import schemas as customer_schemas
@@ -173,6 +174,13 @@ def pop(call: Call | s.Call, match: CallerMatch, *, complete: bool = True) -> s.
     return s.ScreenPop(
         call=view, match=match.match, customers=match.customers, history=match.history, complete=complete
     )
+
+
+async def live_pops(session: AsyncSession, extension: str, cache: PopCache) -> list[s.ScreenPop]:
+    """The complete pops of the calls ringing or up at this extension: what a desktop that (re)connects,
+    or that missed frames while Redis was away, must show."""
+    calls = await repository.live_calls_at(session, extension)
+    return [pop(call, await caller_match(session, call, cache)) for call in calls]
 
 
 class AgentDirectory:

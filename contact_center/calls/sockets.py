@@ -25,11 +25,10 @@ from litestar.exceptions import WebSocketDisconnect
 
 from contact_center import phones, realtime
 from contact_center.auth.guards import DESK, current_user, requires
-from contact_center.calls import repository
 from contact_center.calls import schemas as s
 from contact_center.calls.controllers import FEEDERS
 from contact_center.calls.flows import CallDesk, EventRejected
-from contact_center.calls.screen_pop import caller_match, pop
+from contact_center.calls.screen_pop import live_pops
 from contact_center.counters import SOCKETS
 from contact_center.errors import DomainError
 from contact_center.routing import service as routing_service
@@ -126,9 +125,9 @@ def dial_string(number: str) -> str | None:
 async def _replay_live_pops(socket: WebSocket[Any, Any, Any], extension: str) -> None:
     state = socket.app.state
     async with state.session_factory() as session:
-        for call in await repository.live_calls_at(session, extension):
-            match = await caller_match(session, call, state.call_desk.pops)
-            await socket.send_data(msgspec.json.encode(pop(call, match)).decode(), mode="text")
+        pops = await live_pops(session, extension, state.call_desk.pops)
+    for frame in pops:
+        await socket.send_data(msgspec.json.encode(frame).decode(), mode="text")
 
 
 async def _dial(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugin, extension: str | None, number: str) -> None:
