@@ -40,11 +40,12 @@ def test_tokens_inside_messages_are_masked() -> None:
 
 
 def test_standard_library_records_are_redacted_too(capsys: pytest.CaptureFixture[str]) -> None:
-    """The bridge's AMI frames, Litestar's and uvicorn's lines go through the same redaction."""
+    """The bridge's AMI frames and any library's lines go through the same redaction (Litestar's own handler
+    uses the same formatter: contact_center.app)."""
     configure("DEBUG")
     frame = {"Action": "Login", "Username": "cc", "Secret": "cc-secret-value"}
     logging.getLogger("cti_bridge.ami_manager").warning("AMI message neither event nor response: %s", frame)
-    logging.getLogger("litestar").error("POST /api/v1/cti/cc_abcdefghijklmnopqrstuvwxyz0123 failed")
+    logging.getLogger("contact_center.somewhere").error("POST /api/v1/cti/cc_abcdefghijklmnopqrstuvwxyz0123 failed")
     err = capsys.readouterr().err
     assert "cc-secret-value" not in err and "Secret': '***'" in err
     assert "cc_abcdefghijklmnopqrstuvwxyz0123" not in err and "/api/v1/cti/***" in err
