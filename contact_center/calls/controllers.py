@@ -17,9 +17,10 @@ from contact_center.calls import log as call_log
 from contact_center.calls import schemas as s
 from contact_center.calls import service as call_service
 from contact_center.calls import zammad
-from contact_center.errors import NotAuthenticated, ValidationFailed
+from contact_center.errors import NotAuthenticated, PermissionDenied, ValidationFailed
 from contact_center.models import Role
 from contact_center.pagination import DEFAULT_LIMIT, Page
+from contact_center.routing import service as routing_service
 from contact_center.tickets import service as ticket_service
 from contact_center.tickets.schemas import Ticket
 from cti_bridge import contract as c
@@ -138,9 +139,23 @@ class AgentDisplayController(Controller):
 
     @post("/{user_id:int}/display", guards=[requires(*DESK, Role.PBX)], status_code=202)
     async def display(
-        self, db_session: AsyncSession, channels: ChannelsPlugin, user_id: int, data: s.DisplayRequest
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        channels: ChannelsPlugin,
+        user_id: int,
+        data: s.DisplayRequest,
     ) -> s.Display:
-        """Opens a customer or a ticket on that agent's desktop (for softphones and other tools)."""
+        """Opens a customer or a ticket on that agent's desktop (for softphones and other tools). An agent
+        may open it on their own desktop, or on the desktop of an agent of a queue they lead."""
+        actor = current_user(request)
+        assert actor is not None
+        if (
+            actor.role == Role.AGENT
+            and actor.id != user_id
+            and not await routing_service.leads_agent(db_session, actor.id, user_id)
+        ):
+            raise PermissionDenied("you may open records on your own desktop, or on those of a queue you lead")
         message = await call_log.display_for(db_session, user_id, data)
         await db_session.commit()
         realtime.publish(channels, call_service.agent_channel(user_id), message)

@@ -18,6 +18,8 @@ class Queue(IdMixin, Base):
     display_name: Mapped[str] = mapped_column(String(128))
     description: Mapped[str | None] = mapped_column(Text)
     required_skills: Mapped[list[Any]] = mapped_column(default=list)
+    # User ids of the queue's leads: they may open a record on the desktop of an agent of this queue.
+    leads: Mapped[list[Any]] = mapped_column(default=list)
     # skills_least_loaded | round_robin | sticky (contact_center.routing.strategies)
     strategy: Mapped[str] = mapped_column(String(32), default="skills_least_loaded")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

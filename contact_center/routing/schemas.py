@@ -14,6 +14,7 @@ class Queue(msgspec.Struct):
     required_skills: list[str]
     strategy: str
     description: str | None = None
+    leads: list[int] = []
 
 
 class QueueCreate(msgspec.Struct):
@@ -22,6 +23,7 @@ class QueueCreate(msgspec.Struct):
     required_skills: list[Text64] = []
     strategy: Text32 = "skills_least_loaded"
     description: LongText | None = None
+    leads: list[Id] = []
 
 
 class QueueUpdate(msgspec.Struct):
@@ -29,6 +31,7 @@ class QueueUpdate(msgspec.Struct):
     required_skills: list[Text64] | msgspec.UnsetType = msgspec.UNSET
     strategy: Text32 | msgspec.UnsetType = msgspec.UNSET
     description: LongText | None | msgspec.UnsetType = msgspec.UNSET
+    leads: list[Id] | msgspec.UnsetType = msgspec.UNSET
 
 
 class Agent(msgspec.Struct):

@@ -94,7 +94,7 @@ async def assign(session: AsyncSession, ticket_id: int, data: s.AssignRequest, a
 
 def _queue_schema(q: Queue) -> s.Queue:
     return s.Queue(id=q.id, name=q.name, display_name=q.display_name, required_skills=list(q.required_skills),
-                   strategy=q.strategy, description=q.description)  # fmt: skip
+                   strategy=q.strategy, description=q.description, leads=list(q.leads or []))  # fmt: skip
 
 
 def _check_queue(strategy: str | None, skills: list[str] | None) -> None:
@@ -114,7 +114,7 @@ async def create_queue(session: AsyncSession, data: s.QueueCreate) -> s.Queue:
     if not data.name.strip():
         raise ValidationFailed("name must not be empty")
     queue = Queue(name=data.name.strip(), display_name=data.display_name, required_skills=data.required_skills,
-                  strategy=data.strategy, description=data.description)  # fmt: skip
+                  strategy=data.strategy, description=data.description, leads=sorted(set(data.leads)))  # fmt: skip
     session.add(queue)
     await session.flush()
     return _queue_schema(queue)
@@ -130,6 +130,14 @@ async def update_queue(session: AsyncSession, queue_id: int, data: s.QueueUpdate
         setattr(queue, key, value)
     await session.flush()
     return _queue_schema(queue)
+
+
+async def leads_agent(session: AsyncSession, lead_id: int, agent_id: int) -> bool:
+    """Whether `lead_id` leads a queue `agent_id` works: one whose required skills the agent has all of."""
+    profile = await repository.profile(session, agent_id)
+    skills = set((profile.skills or {}) if profile else {})
+    return any(lead_id in (q.leads or []) and set(q.required_skills or []) <= skills
+               for q in await repository.queues(session))  # fmt: skip
 
 
 async def agents(session: AsyncSession) -> list[s.Agent]:
