@@ -18,6 +18,7 @@ from litestar.template.config import TemplateConfig
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent_ui import i18n
+from contact_center.access.web import log_access
 from contact_center.auth import service as auth_service
 from contact_center.auth.controllers import caller_address
 from contact_center.auth.guards import STAFF, current_user, public, requires
@@ -176,6 +177,7 @@ async def customer_page(
     offset: int = 0,
 ) -> Template:
     view = await customer_history.history(db_session, customer_id, tickets_limit=20, tickets_offset=max(offset, 0))
+    log_access(request, db_session, customer_id)
     return _page(request, "customer.html", h=view)
 
 

@@ -27,6 +27,7 @@ from agent_ui.admin_pages import ADMIN_ROUTES
 from agent_ui.portal_pages import PORTAL_ROUTES
 from agent_ui.qa_pages import QA_ROUTES
 from contact_center import jobs
+from contact_center.access.controllers import access_log
 from contact_center.analytics.controllers import AnalyticsController
 from contact_center.analytics.watch import RepairWatch
 from contact_center.auth.controllers import AccessController, AuthController
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             metrics,
             AuthController,
             AccessController,
+            access_log,
             CustomerController,
             InteractionController,
             TicketController,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from litestar import Controller, delete, get, patch, post
+from typing import Any
+
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center.access.web import log_access
 from contact_center.auth.guards import DESK, STAFF, requires
 from contact_center.customers import history as customer_history
 from contact_center.customers import schemas as s
@@ -45,9 +48,13 @@ class CustomerController(Controller):
         return await customer_service.lookup_by_phone(db_session, phone)
 
     @get("/{customer_id:int}", guards=[requires(*STAFF)])
-    async def get_customer(self, db_session: AsyncSession, customer_id: int) -> s.Customer:
-        """One customer's profile."""
-        return customer_service.to_schema(await customer_service.get(db_session, customer_id))
+    async def get_customer(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, customer_id: int
+    ) -> s.Customer:
+        """One customer's profile (the look is written to the access log)."""
+        customer = customer_service.to_schema(await customer_service.get(db_session, customer_id))
+        log_access(request, db_session, customer_id)
+        return customer
 
     @patch("/{customer_id:int}", guards=[requires(*DESK)])
     async def update_customer(self, db_session: AsyncSession, customer_id: int, data: s.CustomerUpdate) -> s.Customer:
@@ -68,9 +75,17 @@ class CustomerController(Controller):
 
     @get("/{customer_id:int}/history", guards=[requires(*STAFF)])
     async def history(
-        self, db_session: AsyncSession, customer_id: int, tickets_limit: int = 20, tickets_offset: int = 0
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        customer_id: int,
+        tickets_limit: int = 20,
+        tickets_offset: int = 0,
     ) -> s.CustomerHistory:
-        """The single customer view: profile, assets and warranty, tickets, contacts, value, satisfaction."""
-        return await customer_history.history(
+        """The single customer view: profile, assets and warranty, tickets, contacts, value, satisfaction
+        (the look is written to the access log)."""
+        view = await customer_history.history(
             db_session, customer_id, tickets_limit=tickets_limit, tickets_offset=tickets_offset
         )
+        log_access(request, db_session, customer_id)
+        return view

@@ -1,5 +1,6 @@
 """Every table, one module each; importing this package registers them all on `Base.metadata`."""
 
+from contact_center.models.access_entry import AccessEntry
 from contact_center.models.agent_profile import AgentProfile
 from contact_center.models.api_token import ApiToken
 from contact_center.models.asset import Asset
@@ -23,6 +24,7 @@ from contact_center.models.ticket_message import TicketMessage
 from contact_center.models.user import Role, User
 
 __all__ = [
+    "AccessEntry",
     "AgentProfile",
     "ApiToken",
     "Asset",
