@@ -37,6 +37,13 @@ async def _payload(request: Request[Any, Any, Any]) -> tuple[bytes, dict[str, An
     return await request.body(), None
 
 
+def _json(body: bytes) -> Any:
+    try:
+        return msgspec.json.decode(body or b"null")
+    except msgspec.DecodeError:
+        raise ValidationFailed("the body is not JSON") from None
+
+
 class CtiController(Controller):
     path = "/api/cti"
     tags = ["cti"]
@@ -48,10 +55,7 @@ class CtiController(Controller):
         """Call events from a PBX: our contract (one event or a list) or Zammad's generic CTI format."""
         body, form = await _payload(request)
         if form is None:
-            try:
-                parsed = msgspec.json.decode(body or b"null")
-            except msgspec.DecodeError:
-                raise ValidationFailed("the body is not JSON") from None
+            parsed = _json(body)
             form = parsed if isinstance(parsed, dict) and "event" in parsed and "callId" in parsed else None
         events = await self._events(db_session, body, form)
         state = request.app.state
@@ -83,10 +87,7 @@ async def zammad_cti(request: Request[Any, Any, Any], db_session: AsyncSession, 
         raise NotAuthenticated("invalid CTI token")
     body, form = await _payload(request)
     if form is None:
-        try:
-            parsed = msgspec.json.decode(body or b"null")
-        except msgspec.DecodeError:
-            raise ValidationFailed("the body is not JSON") from None
+        parsed = _json(body)
         if not isinstance(parsed, dict):
             raise ValidationFailed("a Zammad CTI request needs event=newCall|answer|hangup and callId")
         form = parsed
