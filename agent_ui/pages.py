@@ -20,13 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agent_ui import i18n
 from contact_center.access.web import log_access
 from contact_center.auth import service as auth_service
-from contact_center.auth.controllers import caller_address
+from contact_center.auth.controllers import caller_address, second_factor
 from contact_center.auth.guards import STAFF, current_user, public, requires
 from contact_center.auth.middleware import end_session, start_session
 from contact_center.auth.throttle import TooManyAttempts
+from contact_center.auth.two_factor import OtpRequired
 from contact_center.customers import history as customer_history
 from contact_center.customers import service as customer_service
-from contact_center.errors import NotAuthenticated
+from contact_center.errors import NotAuthenticated, PermissionDenied
 from contact_center.messages import LANG_COOKIE
 from contact_center.models import Role
 from contact_center.phones import display as phone_display
@@ -105,6 +106,7 @@ def _safe_next(target: str | None) -> str:
 class LoginForm:
     username: str = ""
     password: str = ""
+    otp: str = ""
     next: str = ""
 
 
@@ -121,7 +123,13 @@ async def login_submit(
 ) -> Template | Redirect:
     try:
         user = await auth_service.sign_in(db_session, request.app.state.login_throttle, data.username.strip(),
-                                          data.password, caller_address(request))  # fmt: skip
+                                          data.password, caller_address(request), data.otp.strip() or None,
+                                          second_factor(request))  # fmt: skip
+    except OtpRequired:
+        return _page(request, "login.html", status_code=401, otp_required=True, username=data.username.strip(),
+                     next=_safe_next(data.next))  # fmt: skip
+    except PermissionDenied:
+        return _page(request, "login.html", status_code=403, needs_setup=True, next=_safe_next(data.next))
     except TooManyAttempts as exc:
         response = _page(
             request, "login.html", status_code=429, error=True, retry_after=exc.retry_after, next=_safe_next(data.next)

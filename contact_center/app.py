@@ -85,7 +85,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     db_config = SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
-        before_send_handler="autocommit",
+        # Redirects too: a page that signs in (using up a recovery code, say) answers with one.
+        before_send_handler="autocommit_include_redirects",
         set_default_exception_handler=False,
         # No file-object columns, and `updated_at` has its own onupdate: these flush hooks walk every
         # pending object for nothing (~0.25 ms a write request).

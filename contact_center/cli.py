@@ -49,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--extension")
     add.add_argument("--password")
     add.add_argument("--display-name")
+    totp = users_sub.add_parser(
+        "totp", help="turn two-factor sign-in on for a user: prints the secret and recovery codes"
+    )
+    totp.add_argument("name")
     for action, words in (("deactivate", "its password, sessions and tokens open nothing"), ("activate", "again")):
         toggle = users_sub.add_parser(action, help=f"{action} a user: {words}")
         toggle.add_argument("name")

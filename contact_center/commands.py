@@ -15,6 +15,7 @@ from pathlib import Path
 
 from contact_center import clock, logs
 from contact_center.auth import service as auth_service
+from contact_center.auth import two_factor
 from contact_center.auth.passwords import check_policy
 from contact_center.console import progress
 from contact_center.db.migrate import upgrade
@@ -245,6 +246,21 @@ def seed(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _add_user(settings: Settings, args: argparse.Namespace) -> int:
     engine = create_engine(settings.database)
+    if args.action == "totp":
+        try:
+            async with create_session_factory(engine)() as session, session.begin():
+                setup, codes = await two_factor.enrol_now(
+                    session, await auth_service.user_id_of(session, args.name), settings.secret_key
+                )
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        finally:
+            await engine.dispose()
+        print(f"two-factor sign-in is on for {args.name}. Give them, in person:")
+        print(f"  secret      {setup.secret}")
+        print(f"  app link    {setup.uri}")
+        print("  recovery codes (each works once): " + "  ".join(codes))
+        return 0
     if args.action in ("deactivate", "activate"):
         try:
             async with create_session_factory(engine)() as session, session.begin():

@@ -70,6 +70,8 @@ class Settings:
     trusted_proxies: frozenset[str] = frozenset()
     # Mark the session cookie Secure (sent over HTTPS only): on whenever users reach the app over HTTPS.
     secure_cookies: bool = False
+    # Roles that may not sign in without two-factor sign-in (TOTP), e.g. "admin,supervisor".
+    require_2fa_roles: frozenset[str] = frozenset()
 
     @property
     def channels_backend(self) -> str:
@@ -106,6 +108,7 @@ def load_settings() -> Settings:
         trusted_origins=os.environ.get("TRUSTED_ORIGINS", ""),
         trusted_proxies=frozenset(p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()),
         secure_cookies=os.environ.get("SECURE_COOKIES", "").lower() in ("1", "true", "yes", "on"),
+        require_2fa_roles=frozenset(r.strip() for r in os.environ.get("REQUIRE_2FA_ROLES", "").split(",") if r.strip()),
     )
 
 

@@ -8,11 +8,17 @@ from litestar import Controller, Request, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center.auth import service as auth_service
+from contact_center.auth import two_factor
 from contact_center.auth.guards import STAFF, current_user, public, requires
 from contact_center.auth.middleware import end_session, start_session
-from contact_center.auth.schemas import CurrentUser, LoginRequest
+from contact_center.auth.schemas import CurrentUser, LoginRequest, OtpCode, RecoveryCodes
 from contact_center.auth.throttle import client_address
 from contact_center.models import Role
+
+
+def second_factor(request: Request[Any, Any, Any]) -> auth_service.SecondFactor:
+    settings = request.app.state.settings
+    return auth_service.SecondFactor(settings.secret_key, settings.require_2fa_roles)
 
 
 def caller_address(request: Request[Any, Any, Any]) -> str:
@@ -29,7 +35,8 @@ class AuthController(Controller):
     async def login(self, request: Request[Any, Any, Any], db_session: AsyncSession, data: LoginRequest) -> CurrentUser:
         """Checks a username and password and starts a session (cookie)."""
         user = await auth_service.sign_in(db_session, request.app.state.login_throttle, data.username,
-                                          data.password, caller_address(request))  # fmt: skip
+                                          data.password, caller_address(request), data.otp,
+                                          second_factor(request))  # fmt: skip
         start_session(request, user.id)
         return user
 
@@ -37,6 +44,23 @@ class AuthController(Controller):
     async def logout(self, request: Request[Any, Any, Any]) -> None:
         """Ends the session, on the server too: the old cookie is refused from now on."""
         await end_session(request)
+
+    @post("/2fa/setup", guards=[requires(*STAFF)], status_code=200)
+    async def two_factor_setup(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> two_factor.Setup:
+        """A new TOTP secret for the signed-in user (as text and as an otpauth URI); on once confirmed."""
+        user = current_user(request)
+        assert user is not None
+        return await two_factor.begin(db_session, user.id, request.app.state.settings.secret_key)
+
+    @post("/2fa/confirm", guards=[requires(*STAFF)], status_code=200)
+    async def two_factor_confirm(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, data: OtpCode
+    ) -> RecoveryCodes:
+        """Turns two-factor sign-in on with a first code; answers the recovery codes, shown only now."""
+        user = current_user(request)
+        assert user is not None
+        codes = await two_factor.confirm(db_session, user.id, data.code, request.app.state.settings.secret_key)
+        return RecoveryCodes(recovery_codes=codes)
 
     @get("/me", guards=[requires(*STAFF, Role.CUSTOMER)])
     async def me(self, request: Request[Any, Any, Any]) -> CurrentUser:

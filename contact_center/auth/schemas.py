@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import msgspec
 
-from contact_center.bounded import Text64, Text255
+from contact_center.bounded import Text16, Text64, Text255
 
 
 class CurrentUser(msgspec.Struct, frozen=True):
@@ -19,3 +19,12 @@ class CurrentUser(msgspec.Struct, frozen=True):
 class LoginRequest(msgspec.Struct):
     username: Text64
     password: Text255
+    otp: Text16 | None = None  # the authenticator app's code (or a recovery code) when two-factor is on
+
+
+class OtpCode(msgspec.Struct):
+    code: Text16
+
+
+class RecoveryCodes(msgspec.Struct):
+    recovery_codes: list[str]

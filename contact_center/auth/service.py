@@ -6,15 +6,16 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contact_center.auth import repository
+from contact_center.auth import repository, two_factor
 from contact_center.auth.passwords import hash_password_off_loop, verify_password_off_loop
 from contact_center.auth.schemas import CurrentUser
 from contact_center.auth.throttle import LoginThrottle
-from contact_center.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
+from contact_center.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 from contact_center.models import ApiToken, Role, User
 
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -135,17 +136,44 @@ async def authenticate_password(session: AsyncSession, username: str, password: 
     return to_current_user(user)
 
 
+@dataclass(frozen=True, slots=True)
+class SecondFactor:
+    """What sign-in needs beyond the password: the key the TOTP secrets are sealed with, and the roles
+    that may not sign in without two-factor sign-in."""
+
+    secret_key: str
+    required_roles: frozenset[str] = frozenset()
+
+
 async def sign_in(
-    session: AsyncSession, throttle: LoginThrottle, username: str, password: str, address: str
+    session: AsyncSession,
+    throttle: LoginThrottle,
+    username: str,
+    password: str,
+    address: str,
+    otp: str | None = None,
+    second: SecondFactor | None = None,
 ) -> CurrentUser:
-    """`authenticate_password` behind the sign-in throttle: failures count per account and per address,
-    and over the limit the answer is TooManyAttempts whatever the password."""
+    """`authenticate_password` behind the sign-in throttle (failures count per account and per address;
+    over the limit the answer is TooManyAttempts whatever the password), then the one-time code of a user
+    with two-factor sign-in on. A wrong code counts as a failure; a missing one is OtpRequired."""
     await throttle.check(username, address)
     try:
         user = await authenticate_password(session, username, password)
     except NotAuthenticated:
         await throttle.failed(username, address)
         raise
+    row = await repository.get_user(session, user.id)
+    if second is not None and row is not None and two_factor.enabled(row):
+        if not otp:
+            raise two_factor.OtpRequired("enter the one-time code from your authenticator app")
+        if not two_factor.check(row, otp, second.secret_key):
+            await throttle.failed(username, address)
+            raise NotAuthenticated("wrong one-time code")
+        await session.flush()  # a recovery code is used up
+    elif second is not None and row is not None and row.role in second.required_roles:
+        raise PermissionDenied("two-factor sign-in is required for your role: an admin sets it up with "
+                               "`contact-center users totp {username}`", username=row.username)  # fmt: skip
     await throttle.succeeded(username)
     return user
 

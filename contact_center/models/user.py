@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -35,4 +36,9 @@ class User(IdMixin, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     # Session cookies issued before this moment are refused: signing out ends the session on the server.
     sessions_revoked_at: Mapped[dt.datetime | None]
+    # Two-factor sign-in: the TOTP secret encrypted with a key from SECRET_KEY (a database dump alone
+    # yields no codes), when it was confirmed, and the SHA-256 of the unused recovery codes.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_enabled_at: Mapped[dt.datetime | None]
+    recovery_codes: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
