@@ -16,6 +16,7 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center import phones
+from contact_center.access import service as access_service
 from contact_center.calls import repository
 from contact_center.calls import schemas as s
 from contact_center.calls.screen_pop import PopCache, caller_match, pop, to_schema
@@ -83,6 +84,8 @@ async def _ringing(
     call.customer_id = call.customer_id or (match.customers[0].id if match.match == "single" else None)
     if agent is None:
         return []  # a phone no user of ours sits at: the call is logged, nobody to pop
+    if call.customer_id is not None:  # the pop shows this customer's record to this agent
+        access_service.record(session, agent.id, call.customer_id, "screen-pop", None)
     return [(agent_channel(agent.id), pop(call, match))]
 
 

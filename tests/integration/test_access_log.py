@@ -41,3 +41,26 @@ async def test_who_opened_which_record_is_logged_and_searchable_by_admins(
     assert none["total"] == 0
     assert (await client.get("/api/admin/access-log", headers=bearer(alice))).status_code == 403
     assert bob_id
+
+
+async def test_a_screen_pop_is_a_look_at_the_record_too(
+    client: AsyncTestClient[Any], sessions: async_sessionmaker[AsyncSession], admin_headers: dict[str, str]
+) -> None:
+    import time
+
+    import msgspec
+
+    from cti_bridge import contract as c
+
+    alice_id, _ = await make_user(sessions, "agent", "alice", extension="1001")
+    _, pbx = await make_user(sessions, "pbx", "bridge")
+    async with sessions() as session, session.begin():
+        mei = await customer_service.create(session, schemas.CustomerCreate(name="林美華", phones=["0912345678"]))
+    now = time.time()
+    events = [c.CallOffered(id="a:1:o", call_id="a1", at=now, caller="0912345678"),
+              c.CallRinging(id="a:1:r", call_id="a1", at=now, extension="1001", caller="0912345678")]  # fmt: skip
+    response = await client.post("/api/cti/events", content=msgspec.json.encode(events),
+                                 headers={**bearer(pbx), "content-type": "application/json"})  # fmt: skip
+    assert response.status_code == 200
+    page = (await client.get(f"/api/admin/access-log?customer_id={mei.id}", headers=admin_headers)).json()
+    assert [(e["user_id"], e["via"]) for e in page["items"]] == [(alice_id, "screen-pop")]
