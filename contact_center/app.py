@@ -19,6 +19,8 @@ from litestar.middleware import DefineMiddleware
 from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.stores.base import Store
+from litestar.stores.redis import RedisStore
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -185,6 +187,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         lifespan=[lifespan],
         state=_state(settings, session_factory, channels, reads, feed, redis_backend),
+        stores=_stores(settings),
         debug=os.environ.get("CC_DEBUG") == "1",
         # An unexpected error is logged with its traceback, not only in debug mode.
         logging_config=LoggingConfig(
@@ -194,6 +197,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             disable_stack_trace={404, NotAuthorizedException, PermissionDeniedException},
         ),
     )
+
+
+def _stores(settings: Settings) -> dict[str, Store]:
+    """The portal's rate limit counts in Redis when there is one, so it holds across app instances."""
+    if not settings.redis_url:
+        return {}
+    return {"rate_limit": RedisStore.with_client(settings.redis_url, namespace=f"{settings.channels_prefix}-rate")}
 
 
 def _state(

@@ -13,6 +13,7 @@ from litestar.middleware.rate_limit import RateLimitConfig
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center.auth import service as auth_service
+from contact_center.auth.controllers import caller_address
 from contact_center.auth.guards import DESK, current_user, public, requires
 from contact_center.auth.middleware import start_session
 from contact_center.auth.schemas import CurrentUser
@@ -23,7 +24,15 @@ from contact_center.portal import service as portal
 from contact_center.settings import Settings
 from contact_center.tickets import service as ticket_service
 
-PORTAL_RATE = RateLimitConfig(rate_limit=("minute", 120))
+
+def _portal_client(request: Request[Any, Any, Any]) -> str:
+    """Who the portal's limit counts: X-Forwarded-For only from a configured proxy (else anyone could
+    make up an address per request and never be limited)."""
+    return caller_address(request)
+
+
+# Counted in the app's "rate_limit" store: Redis when set (one limit across instances), memory otherwise.
+PORTAL_RATE = RateLimitConfig(rate_limit=("minute", 120), identifier_for_request=_portal_client)
 
 
 def _customer(request: Request[Any, Any, Any]) -> tuple[int, int]:

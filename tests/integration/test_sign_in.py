@@ -148,3 +148,14 @@ async def test_the_session_cookie_is_secure_when_the_setting_says_so(settings: S
         assert response.status_code == 201
         cookie = response.headers["set-cookie"].lower()
         assert "secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+
+
+async def test_the_portal_limit_believes_x_forwarded_for_only_from_a_configured_proxy(settings: Settings) -> None:
+    async def hits(app_settings: Settings) -> list[int]:
+        async with AsyncTestClient(app=create_app(app_settings)) as client:
+            return [(await client.get("/api/portal/articles", headers={"X-Forwarded-For": f"198.51.100.{n}"}))
+                    .status_code for n in range(125)]  # fmt: skip
+
+    assert 429 in await hits(settings)  # made-up addresses from an unknown peer: one client, limited
+    trusted = dataclasses.replace(settings, trusted_proxies=frozenset({"testclient"}))
+    assert 429 not in await hits(trusted)  # our proxy says they are 125 different people
