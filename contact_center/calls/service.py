@@ -226,9 +226,10 @@ async def _close_vanished(session: AsyncSession, snapshot: c.CallsSnapshot, cach
 
 async def ingest(session: AsyncSession, event: c.CallEvent, cache: PopCache) -> Outcome:
     """Applies one call event; a repeated event id is a no-op. The caller commits, then publishes."""
-    if isinstance(event, c.CallOffered | c.CallAnswered) and _repeats_what_the_call_has(
-        await repository.get_call(session, event.source, event.call_id), event
-    ):
+    bound_to_call = bool(event.call_id) and not isinstance(event, c.AgentState | c.OriginateResult | c.CallsSnapshot)
+    # The call first (locked, read once): a repeat of what it already has stays out of the timeline.
+    call = await repository.get_call(session, event.source, event.call_id, for_update=True) if bound_to_call else None
+    if _repeats_what_the_call_has(call, event):
         return Outcome(duplicate=True)
     tag = type(event).__struct_config__.tag
     data = msgspec.to_builtins(event)
@@ -241,9 +242,8 @@ async def ingest(session: AsyncSession, event: c.CallEvent, cache: PopCache) -> 
         return Outcome(messages=await _dial_result(session, event))
     if isinstance(event, c.CallsSnapshot):
         return await _close_vanished(session, event, cache)
-    if isinstance(event, c.AgentState) or not event.call_id:
+    if not bound_to_call:
         return Outcome()  # agent phone states feed the wallboard (issue #4)
-    call = await repository.get_call(session, event.source, event.call_id, for_update=True)
     if call is None:
         call = _new_call(event)
         session.add(call)
