@@ -116,10 +116,17 @@ async def resume(session: AsyncSession, ticket: Ticket, now: dt.datetime) -> Non
         await apply(session, ticket)
 
 
+# "Breached" is decided here and only here, once in Python (`view`) and once in SQL
+# (`breached_condition`), term by term the same; a test compares them on every combination of status,
+# deadlines and answers. Waiting for the customer (`pending`) stops the clock: a pending ticket is
+# late only for a deadline it had already missed.
+RUNNING = ("new", "open", "on_hold")
+DUE_SOON_WITHIN = dt.timedelta(hours=1)  # "breaches next": the ticket views and the wallboard
+
+
 def breached_condition(now: dt.datetime) -> ColumnElement[bool]:
-    """`view(...).breached` as SQL, for listing breached tickets. A pending ticket's clock is stopped
-    (its open pause), so only deadlines it already missed count for it."""
-    running = Ticket.status.in_(("new", "open", "on_hold"))
+    """`view(...).breached` as SQL, for listing and counting breached tickets."""
+    running = Ticket.status.in_(RUNNING)
     done_at = func.coalesce(Ticket.resolved_at, Ticket.closed_at)
     late_response = and_(
         Ticket.first_response_due.is_not(None),
@@ -137,19 +144,55 @@ def breached_condition(now: dt.datetime) -> ColumnElement[bool]:
     return late
 
 
+def next_due_column() -> ColumnElement[dt.datetime]:
+    """`next_due(ticket)` as SQL: what the ticket views sort by (time left)."""
+    due: ColumnElement[dt.datetime] = case(
+        (Ticket.status.not_in(OPEN_STATUSES), None),
+        (Ticket.first_response_at.is_(None), func.coalesce(Ticket.first_response_due, Ticket.resolution_due)),
+        else_=Ticket.resolution_due,
+    )
+    return due
+
+
+def due_soon_condition(now: dt.datetime, within: dt.timedelta = DUE_SOON_WITHIN) -> ColumnElement[bool]:
+    """Not breached yet, clock running, and the next deadline within `within`: what breaches next."""
+    due = next_due_column()
+    soon: ColumnElement[bool] = and_(
+        Ticket.status.in_(RUNNING), due.is_not(None), due >= now, due <= now + within, ~breached_condition(now)
+    )
+    return soon
+
+
+def next_due(ticket: Ticket) -> dt.datetime | None:
+    """The deadline the agent works against now: the first response until there is one, then resolution."""
+    if ticket.status not in OPEN_STATUSES:
+        return None
+    if ticket.first_response_at is None:
+        return ticket.first_response_due or ticket.resolution_due
+    return ticket.resolution_due
+
+
+def _is_breached(ticket: Ticket, now: dt.datetime) -> bool:
+    running = ticket.status in RUNNING
+    done_at = ticket.resolved_at or ticket.closed_at
+    response_due, resolution_due = ticket.first_response_due, ticket.resolution_due
+    late_response = response_due is not None and (
+        (ticket.first_response_at is not None and ticket.first_response_at > response_due)
+        or (ticket.first_response_at is None and running and response_due < now)
+    )
+    late_resolution = resolution_due is not None and (
+        (done_at is not None and done_at > resolution_due) or (done_at is None and running and resolution_due < now)
+    )
+    return late_response or late_resolution
+
+
 def view(ticket: Ticket, now: dt.datetime | None = None) -> Sla:
     """The `sla` object of the API: deadlines, whether one is missed, the escalation level."""
     now = now or dt.datetime.now(dt.UTC)
     spans = pauses(ticket)
-    paused = bool(spans) and spans[-1][1] is None
-    responded = ticket.first_response_at or (now if ticket.status in OPEN_STATUSES and not paused else None)
-    resolved = ticket.resolved_at or ticket.closed_at or (now if not paused else None)
-    breached = bool(
-        (ticket.first_response_due and responded and responded > ticket.first_response_due)
-        or (ticket.resolution_due and resolved and resolved > ticket.resolution_due)
-    )
+    paused = ticket.status == "pending" or (bool(spans) and spans[-1][1] is None)
     return Sla(
         policy_id=ticket.sla_policy_id, first_response_due=ticket.first_response_due,
-        resolution_due=ticket.resolution_due, breached=breached, escalation_level=ticket.escalation_level,
-        paused=paused,
+        resolution_due=ticket.resolution_due, breached=_is_breached(ticket, now),
+        escalation_level=ticket.escalation_level, paused=paused,
     )  # fmt: skip

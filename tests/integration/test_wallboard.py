@@ -35,6 +35,13 @@ async def test_queue_agent_and_ticket_figures(sessions: async_sessionmaker[Async
                    extra={}, sla_pauses=[]),
             Ticket(kind="repair", subject="還早", status="open", resolution_due=NOW + dt.timedelta(days=2),
                    extra={}, sla_pauses=[]),
+            Ticket(kind="repair", subject="五年前逾時", status="open", resolution_due=NOW - dt.timedelta(days=1800),
+                   extra={}, sla_pauses=[]),
+            # Waiting for the customer past its old deadline: the clock is stopped, so not breached.
+            Ticket(kind="repair", subject="等客戶回覆", status="pending", resolution_due=minutes(60),
+                   first_response_at=minutes(200), extra={}, sla_pauses=[[minutes(120).isoformat(), None]]),
+            Ticket(kind="repair", subject="先要回覆", status="new", first_response_due=NOW + dt.timedelta(minutes=10),
+                   resolution_due=NOW + dt.timedelta(hours=8), extra={}, sla_pauses=[]),
         ])  # fmt: skip
     async with sessions() as session:
         board = await wallboard_service.snapshot(session, now=NOW)
@@ -45,4 +52,9 @@ async def test_queue_agent_and_ticket_figures(sessions: async_sessionmaker[Async
     assert support.average_handle_seconds == 150.0
     (alice,) = board.agents
     assert alice.on_call and alice.call_seconds == 150.0 and alice.calls_today == 3
-    assert [(t.subject, t.breached) for t in board.at_risk] == [("已逾時", True), ("快逾時", False)]
+    assert support.service_level_state == "red"  # 50 % against an 80 % target
+    # What breaches next, soonest first; the ones already breached are counted, not listed (years-old
+    # breaches would otherwise fill the list); the paused ticket is neither.
+    assert [t.subject for t in board.at_risk] == ["先要回覆", "快逾時"]
+    assert board.at_risk[0].due_at == NOW + dt.timedelta(minutes=10)
+    assert board.breached == 2
