@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,7 +18,8 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agent_ui import i18n
+from agent_ui import i18n, labels
+from contact_center import clock
 from contact_center.access.web import log_access
 from contact_center.auth import service as auth_service
 from contact_center.auth.controllers import caller_address, second_factor
@@ -65,6 +67,7 @@ JS_STRINGS = {
     "repair_anomaly_model": "Model repaired more often than before",
     "repair_anomaly_technician": "Technician's repairs come back often",
     "repair_flags_found": "The repair scan found {n} new flags: see the QA alerts",
+    "insert_into_reply": "Insert into reply", "inserted": "Inserted",
     "offer_accept": "Accepted", "offer_later": "Later", "offer_decline": "Declined", "offer_recorded": "Recorded",
     **{word: word for word in ("inquiry", "repair", "complaint", "billing", "installation", "maintenance",
                                "cancellation", "new", "open", "pending", "on_hold", "resolved", "closed", "vip",
@@ -74,7 +77,27 @@ JS_STRINGS = {
 
 
 def js_strings() -> dict[str, str]:
-    return {key: i18n.gettext(text) for key, text in JS_STRINGS.items()}
+    return {**labels.all_labels(), **{key: i18n.gettext(text) for key, text in JS_STRINGS.items()}}
+
+
+def when(value: dt.datetime | dt.date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """An instant as a Taipei time, whatever zone the server runs in (times are stored in UTC)."""
+    if value is None:
+        return ""
+    if not isinstance(value, dt.datetime):
+        return value.strftime(fmt.split(" ")[0])
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(clock.TAIPEI).strftime(fmt)
+
+
+def minutes_left(due: dt.datetime | None, now: dt.datetime) -> int | None:
+    """Whole minutes to a deadline, negative once it passed (rounded towards the past)."""
+    if due is None:
+        return None
+    if due.tzinfo is None:
+        due = due.replace(tzinfo=dt.UTC)
+    return math.floor((due - now).total_seconds() / 60)
 
 
 def _install(engine: JinjaTemplateEngine) -> None:
@@ -85,7 +108,10 @@ def _install(engine: JinjaTemplateEngine) -> None:
     env.globals["phone_display"] = phone_display
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["js_strings"] = js_strings
-    env.globals["taipei"] = dt.timezone(dt.timedelta(hours=8))
+    env.globals["taipei"] = clock.TAIPEI
+    env.globals["minutes_left"] = minutes_left
+    env.filters["when"] = when
+    env.globals["label"] = labels.label
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:

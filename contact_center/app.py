@@ -28,6 +28,7 @@ from agent_ui import pages
 from agent_ui.admin_pages import ADMIN_ROUTES
 from agent_ui.portal_pages import PORTAL_ROUTES
 from agent_ui.qa_pages import QA_ROUTES
+from agent_ui.ticket_pages import TICKET_ROUTES
 from contact_center import jobs
 from contact_center.access.controllers import access_log
 from contact_center.analytics.controllers import AnalyticsController
@@ -156,6 +157,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *PORTAL_ROUTES,
             *ADMIN_ROUTES,
             *QA_ROUTES,
+            *TICKET_ROUTES,
         ],
         plugins=[SQLAlchemyPlugin(config=db_config), channels],
         middleware=[

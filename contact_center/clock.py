@@ -17,3 +17,8 @@ def today() -> dt.date:
 def local_date(at: dt.datetime) -> dt.date:
     """The Taipei day of an instant."""
     return at.astimezone(TAIPEI).date()
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """The instant (UTC) a Taipei day begins: date filters given in days select by it."""
+    return dt.datetime.combine(day, dt.time(), TAIPEI).astimezone(dt.UTC)

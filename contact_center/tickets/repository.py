@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, Row, Select, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contact_center.models import Asset, Customer, Queue, Ticket, TicketEvent, TicketLink, TicketMessage, User
+from contact_center.models import (
+    Asset,
+    Call,
+    Customer,
+    Queue,
+    Task,
+    Ticket,
+    TicketEvent,
+    TicketLink,
+    TicketMessage,
+    User,
+)
 
 
 async def get(session: AsyncSession, ticket_id: int, *, for_update: bool = False) -> Ticket | None:
@@ -70,3 +82,115 @@ async def move_messages(session: AsyncSession, source_id: int, target_id: int) -
         update(TicketMessage).where(TicketMessage.ticket_id == source_id).values(ticket_id=target_id)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def customers_of_tier(tier: str) -> Select[tuple[int]]:
+    return select(Customer.id).where(Customer.value_tier == tier)
+
+
+async def count(session: AsyncSession, conditions: list[ColumnElement[bool]]) -> int:
+    return int((await session.execute(select(func.count()).select_from(Ticket).where(*conditions))).scalar_one())
+
+
+async def view_rows(
+    session: AsyncSession,
+    conditions: list[ColumnElement[bool]],
+    due: ColumnElement[dt.datetime],
+    limit: int,
+    offset: int,
+) -> Sequence[Row[tuple[Ticket, str, str, str, str]]]:
+    """Tickets with who they are for, their queue and assignee: the soonest deadline first, then those
+    waiting for the customer (their clock is stopped), then those without one; newest first among equals."""
+    query = (
+        select(Ticket, Customer.name, Customer.value_tier, Queue.display_name, User.display_name)
+        .outerjoin(Customer, Customer.id == Ticket.customer_id)
+        .outerjoin(Queue, Queue.id == Ticket.queue_id)
+        .outerjoin(User, User.id == Ticket.assignee_id)
+        .where(*conditions)
+        .order_by(
+            case((due.is_(None), 2), (Ticket.status == "pending", 1), else_=0),
+            due,
+            Ticket.created_at.desc(),
+            Ticket.id.desc(),
+        )
+        .limit(limit)
+        .offset(offset)
+    )
+    return (await session.execute(query)).all()
+
+
+async def messages_with_authors(session: AsyncSession, ticket_id: int) -> Sequence[Row[tuple[TicketMessage, str]]]:
+    query = (
+        select(TicketMessage, User.display_name)
+        .outerjoin(User, User.id == TicketMessage.author_id)
+        .where(TicketMessage.ticket_id == ticket_id)
+        .order_by(TicketMessage.created_at, TicketMessage.id)
+    )
+    return (await session.execute(query)).all()
+
+
+async def events_with_actors(session: AsyncSession, ticket_id: int) -> Sequence[Row[tuple[TicketEvent, str]]]:
+    query = (
+        select(TicketEvent, User.display_name)
+        .outerjoin(User, User.id == TicketEvent.actor_id)
+        .where(TicketEvent.ticket_id == ticket_id)
+        .order_by(TicketEvent.at, TicketEvent.id)
+    )
+    return (await session.execute(query)).all()
+
+
+async def calls_of(session: AsyncSession, ticket_id: int) -> Sequence[Row[tuple[Call, str]]]:
+    query = (
+        select(Call, User.display_name)
+        .outerjoin(User, User.id == Call.agent_id)
+        .where(Call.ticket_id == ticket_id)
+        .order_by(Call.offered_at)
+        .limit(100)
+    )
+    return (await session.execute(query)).all()
+
+
+async def follow_ups(session: AsyncSession, ticket_id: int) -> Sequence[Row[tuple[Task, str]]]:
+    query = (
+        select(Task, User.display_name)
+        .outerjoin(User, User.id == Task.owner_id)
+        .where(Task.ticket_id == ticket_id)
+        .order_by(Task.status, Task.due_at)
+        .limit(50)
+    )
+    return (await session.execute(query)).all()
+
+
+async def linked_tickets(session: AsyncSession, ticket_id: int) -> Sequence[Row[tuple[str, int, str, str]]]:
+    query = (
+        select(TicketLink.kind, Ticket.id, Ticket.subject, Ticket.status)
+        .join(Ticket, Ticket.id == TicketLink.other_id)
+        .where(TicketLink.ticket_id == ticket_id)
+        .order_by(Ticket.id)
+    )
+    return (await session.execute(query)).all()
+
+
+async def names(session: AsyncSession, queue_id: int | None, user_id: int | None) -> tuple[str | None, str | None]:
+    queue = await session.get(Queue, queue_id) if queue_id else None
+    user = await session.get(User, user_id) if user_id else None
+    return (queue.display_name if queue else None), (user.display_name if user else None)
+
+
+async def assignable(session: AsyncSession) -> Sequence[Row[tuple[int, str]]]:
+    """Who a ticket can be given to: active desk staff."""
+    query = (
+        select(User.id, User.display_name)
+        .where(User.is_active.is_(True), User.role.in_(("agent", "supervisor", "admin")))
+        .order_by(User.display_name)
+    )
+    return (await session.execute(query)).all()
+
+
+async def queue_choices(session: AsyncSession) -> Sequence[Row[tuple[int, str]]]:
+    return (await session.execute(select(Queue.id, Queue.display_name).order_by(Queue.display_name))).all()
+
+
+async def user_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
+    rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    return {i: name for i, name in rows.all()}

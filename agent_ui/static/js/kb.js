@@ -4,6 +4,9 @@
 window.KbSuggest = (function () {
   const T = JSON.parse(document.getElementById("i18n").textContent);
   const t = (key) => T[key] ?? key;
+  // Inline SVG rather than 👍/👎: those render as empty boxes on machines without an emoji font.
+  const UP = '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3a1.5 1.5 0 0 0-.45-1.06L13.2 1 6.6 7.6A2 2 0 0 0 6 9v10a2 2 0 0 0 2 2h9a2 2 0 0 0 1.84-1.22l3-7.05A2 2 0 0 0 22 12v-2z" fill="currentColor"/></svg>';
+  const DOWN = '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M22 3h-4v12h4V3zM2 14a2 2 0 0 0 2 2h6.3l-1 4.6v.3c0 .4.16.78.45 1.06L10.8 23l6.6-6.6A2 2 0 0 0 18 15V5a2 2 0 0 0-2-2H7a2 2 0 0 0-1.84 1.22l-3 7.05A2 2 0 0 0 2 12v2z" fill="currentColor"/></svg>';
   const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 
   async function post(url, body) {
@@ -24,8 +27,9 @@ window.KbSuggest = (function () {
       <li data-testid="kb-suggestion" data-article="${s.id}" data-external-id="${esc(s.external_id)}">
         <strong>${esc(s.title)}</strong>${s.public ? "" : ` <span class="tag">${esc(t("internal"))}</span>`}
         <p class="snippet">${s.snippet}</p>
-        <span class="votes"><button type="button" data-vote="1" aria-label="${esc(t("helpful"))}">👍 ${esc(t("helpful"))}</button>
-        <button type="button" data-vote="0" aria-label="${esc(t("not_helpful"))}">👎 ${esc(t("not_helpful"))}</button></span>
+        ${panel.dataset.insert ? `<button type="button" class="insert" data-kb-insert="${s.id}" data-testid="kb-insert">${esc(t("insert_into_reply"))}</button>` : ""}
+        <span class="votes"><button type="button" data-vote="1" aria-label="${esc(t("helpful"))}">${UP} ${esc(t("helpful"))}</button>
+        <button type="button" data-vote="0" aria-label="${esc(t("not_helpful"))}">${DOWN} ${esc(t("not_helpful"))}</button></span>
       </li>`).join("")}</ol>`;
   }
 

@@ -1,0 +1,54 @@
+// What every realtime part of the agent pages shares: the translated texts, escaping, the JSON API and
+// the reconnecting websocket. An ES module, served as is (no build step).
+export const T = JSON.parse(document.getElementById("i18n")?.textContent || "{}");
+export const t = (key) => T[key] ?? key;
+export const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
+export const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+
+// Calls our JSON API with the session cookie; a refused call throws with the server's (translated) message.
+export async function api(method, url, body) {
+  const response = await fetch(url, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw Object.assign(new Error(data.message || response.statusText), { status: response.status, field: data.field });
+  return data;
+}
+
+// Taipei time whatever the browser's zone: "2026-12-07 14:05".
+const TAIPEI = new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Taipei", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+export const when = (iso) => (iso ? TAIPEI.format(new Date(iso)) : "");
+
+// A websocket that comes back after a drop (exponential back-off with jitter, capped at 10 s).
+export function reconnecting(path, { onMessage, onStatus }) {
+  let socket = null;
+  let retry = 0;
+  function connect() {
+    onStatus(retry ? "reconnecting" : "connecting");
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    socket = new WebSocket(`${scheme}://${location.host}${path}`);
+    socket.onopen = () => { retry = 0; onStatus("connected"); };
+    socket.onmessage = (e) => onMessage(JSON.parse(e.data));
+    socket.onclose = () => {
+      onStatus("reconnecting");
+      setTimeout(connect, Math.min(10000, 500 * 2 ** retry++) * (0.5 + Math.random() / 2));
+    };
+  }
+  connect();
+  return {
+    send(message) {
+      if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify(message)); return true; }
+      return false;
+    },
+  };
+}
+
+// Inserts text at the caret of a textarea, as typing would (input event included).
+export function insertAtCaret(area, text) {
+  const start = area.selectionStart ?? area.value.length;
+  const end = area.selectionEnd ?? start;
+  const before = area.value.slice(0, start);
+  const glue = before && !before.endsWith("\n") ? "\n" : "";
+  area.value = before + glue + text + area.value.slice(end);
+  area.selectionStart = area.selectionEnd = (before + glue + text).length;
+  area.dispatchEvent(new Event("input", { bubbles: true }));
+  area.focus();
+}

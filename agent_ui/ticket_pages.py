@@ -1,0 +1,294 @@
+"""The ticket workspace: the views (`/desk/tickets`) and the ticket page (`/desk/tickets/{id}`).
+
+Server-rendered Jinja; the forms post with htmx and get back the part of the page they change, so every
+value on screen is escaped by Jinja's autoescape. Without JavaScript the same forms post normally and
+the page is redirected back (303). A change the domain refuses comes back as the same part with the
+message (422, which htmx is configured to swap), and the request's transaction is rolled back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agent_ui.pages import _page
+from contact_center import clock, messages
+from contact_center.access.web import log_access
+from contact_center.auth.guards import DESK, STAFF, current_user, requires
+from contact_center.errors import DomainError, ValidationFailed
+from contact_center.tasks import schemas as task_schemas
+from contact_center.tasks import service as task_service
+from contact_center.tickets import conversation
+from contact_center.tickets import schemas as s
+from contact_center.tickets import service as ticket_service
+from contact_center.tickets import views as ticket_views
+
+PAGE_SIZE = 25
+FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
+
+
+def _htmx(request: Request[Any, Any, Any]) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _user_id(request: Request[Any, Any, Any]) -> int:
+    user = current_user(request)
+    assert user is not None  # the guard let only signed-in staff in
+    return user.id
+
+
+def _error_text(request: Request[Any, Any, Any], exc: DomainError) -> str:
+    locale = messages.wanted_locale(request.cookies.get(messages.LANG_COOKIE), request.headers.get("accept-language"))
+    return messages.error_message(exc, locale)
+
+
+def _int(value: str, name: str) -> int | None:
+    if not value.strip():
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationFailed("{field} must be a number", field=name) from None
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed("{field} must be a date (YYYY-MM-DD)", field=name) from None
+
+
+@get("/desk/tickets", guards=[requires(*STAFF)], include_in_schema=False)
+async def ticket_views_page(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    view: str = "mine",
+    status: str | None = None,
+    priority: str | None = None,
+    kind: str | None = None,
+    channel: str | None = None,
+    queue_id: str | None = None,
+    assignee_id: str | None = None,
+    tier: str | None = None,
+    created_from: str | None = None,
+    created_to: str | None = None,
+    offset: int = 0,
+) -> Template:
+    """A view of tickets, soonest deadline first. Filters are query parameters, so a view is a link
+    the agent can bookmark or share."""
+    chosen = {k: v for k, v in {"status": status, "priority": priority, "kind": kind, "channel": channel,
+                                "queue_id": queue_id, "assignee_id": assignee_id, "tier": tier,
+                                "created_from": created_from, "created_to": created_to}.items() if v}  # fmt: skip
+    error = None
+    try:
+        filters = ticket_views.ViewFilters(
+            status=status, priority=priority, kind=kind, channel=channel, tier=tier,
+            queue_id=_int(queue_id or "", "queue_id"), assignee_id=_int(assignee_id or "", "assignee_id"),
+            created_from=_date(created_from, "created_from"), created_to=_date(created_to, "created_to"),
+        )  # fmt: skip
+        found = await ticket_views.page(db_session, _user_id(request), view, filters, PAGE_SIZE, max(offset, 0))
+    except ValidationFailed as exc:
+        error = _error_text(request, exc)
+        found = await ticket_views.page(db_session, _user_id(request), "mine", ticket_views.ViewFilters(), PAGE_SIZE)
+        chosen = {}
+    choices = await conversation.choices(db_session)
+    name = "tickets/_list.html" if _htmx(request) else "tickets/views.html"
+    return _page(request, name, status_code=422 if error else 200, found=found, views=ticket_views.VIEWS,
+                 chosen=chosen, error=error, choices=choices, now=dt.datetime.now(dt.UTC),
+                 self_url=request.url.path + (f"?{request.url.query}" if request.url.query else ""))  # fmt: skip
+
+
+@dataclass
+class BulkForm:
+    ticket_ids: list[int] = field(default_factory=list)
+    status: str = ""
+    assignee_id: str = ""
+    priority: str = ""
+    back: str = "/desk/tickets"
+
+
+@post("/desk/tickets/bulk", guards=[requires(*DESK)], include_in_schema=False, status_code=303)
+async def bulk_change(
+    request: Request[Any, Any, Any], db_session: AsyncSession, data: Annotated[BulkForm, FORM]
+) -> Redirect | Template:
+    """The same change (status, assignee, priority) on the tickets ticked in a view: all or none."""
+    change = s.TicketUpdate()
+    if data.status:
+        change.status = data.status
+    if data.priority:
+        change.priority = data.priority
+    if data.assignee_id:
+        change.assignee_id = None if data.assignee_id == "none" else _int(data.assignee_id, "assignee_id")
+    back = data.back if data.back.startswith("/desk/tickets") else "/desk/tickets"
+    try:
+        if change == s.TicketUpdate():
+            raise ValidationFailed("choose a change to make", field="change")
+        done = await ticket_views.bulk_update(db_session, data.ticket_ids, change, _user_id(request))
+    except DomainError as exc:
+        return _page(request, "tickets/_bulk_result.html", status_code=422, error=_error_text(request, exc))
+    if _htmx(request):
+        response = _page(request, "tickets/_bulk_result.html", done=done)
+        response.headers["HX-Refresh"] = "true"  # every row and count may have changed
+        return response
+    return Redirect(back, status_code=303)
+
+
+async def _ticket_context(db_session: AsyncSession, ticket_id: int) -> dict[str, Any]:
+    page = await conversation.ticket_page(db_session, ticket_id)
+    return {"p": page, "t": page.ticket, "now": dt.datetime.now(dt.UTC)}
+
+
+@get("/desk/tickets/{ticket_id:int}", guards=[requires(*STAFF)], include_in_schema=False)
+async def ticket_page(request: Request[Any, Any, Any], db_session: AsyncSession, ticket_id: int) -> Template:
+    context = await _ticket_context(db_session, ticket_id)
+    if context["t"].customer_id:
+        log_access(request, db_session, context["t"].customer_id)
+    return _page(request, "tickets/ticket.html", **context)
+
+
+@get("/desk/tickets/{ticket_id:int}/conversation", guards=[requires(*STAFF)], include_in_schema=False)
+async def ticket_conversation(request: Request[Any, Any, Any], db_session: AsyncSession, ticket_id: int) -> Template:
+    """The conversation alone: what a page refreshes when a colleague writes on the same ticket."""
+    return _page(request, "tickets/_conversation.html", **await _ticket_context(db_session, ticket_id))
+
+
+@dataclass
+class MessageForm:
+    body: str = ""
+    internal: str = ""
+
+
+@post("/desk/tickets/{ticket_id:int}/messages", guards=[requires(*DESK)], include_in_schema=False, status_code=200)
+async def post_message(
+    request: Request[Any, Any, Any], db_session: AsyncSession, ticket_id: int, data: Annotated[MessageForm, FORM]
+) -> Template | Redirect:
+    """A public reply or an internal note; answers with the conversation, the composer emptied and the
+    side panel (a first reply opens a new ticket)."""
+    internal = data.internal in ("1", "on", "true")
+    try:
+        await ticket_service.add_message(
+            db_session, ticket_id, s.TicketMessageCreate(body=data.body, internal=internal), _user_id(request)
+        )
+    except DomainError as exc:
+        context = await _ticket_context(db_session, ticket_id)
+        return _page(request, "tickets/_composer.html", status_code=422, error=_error_text(request, exc),
+                     body=data.body, internal=internal, **context)  # fmt: skip
+    if not _htmx(request):
+        return Redirect(f"/desk/tickets/{ticket_id}", status_code=303)
+    context = await _ticket_context(db_session, ticket_id)
+    return _page(request, "tickets/_after_message.html", internal=internal, **context)
+
+
+@dataclass
+class PropertiesForm:
+    status: str = ""
+    priority: str = ""
+    assignee_id: str = ""
+    queue_id: str = ""
+    category: str = ""
+    note: str = ""
+
+
+@post("/desk/tickets/{ticket_id:int}/properties", guards=[requires(*DESK)], include_in_schema=False, status_code=200)
+async def change_properties(
+    request: Request[Any, Any, Any], db_session: AsyncSession, ticket_id: int, data: Annotated[PropertiesForm, FORM]
+) -> Template | Redirect:
+    """The side panel: what differs from the ticket is changed (each change in the history)."""
+    try:
+        current = ticket_service.to_schema(await ticket_service.get(db_session, ticket_id))
+        change = s.TicketUpdate(note=data.note.strip() or None)
+        if data.status and data.status != current.status:
+            change.status = data.status
+        if data.priority and data.priority != current.priority:
+            change.priority = data.priority
+        assignee = _int(data.assignee_id, "assignee_id")
+        if assignee != current.assignee_id:
+            change.assignee_id = assignee
+        queue = _int(data.queue_id, "queue_id")
+        if queue != current.queue_id:
+            change.queue_id = queue
+        category = data.category.strip() or None
+        if category != current.category:
+            change.category = category
+        await ticket_service.update(db_session, ticket_id, change, _user_id(request))
+    except DomainError as exc:
+        context = await _ticket_context(db_session, ticket_id)
+        return _page(request, "tickets/_side.html", status_code=422, error=_error_text(request, exc), **context)
+    if not _htmx(request):
+        return Redirect(f"/desk/tickets/{ticket_id}", status_code=303)
+    return _page(request, "tickets/_after_change.html", saved=True, **await _ticket_context(db_session, ticket_id))
+
+
+@dataclass
+class FollowUpForm:
+    due_at: str = ""  # a local (Taipei) time from <input type="datetime-local">
+    note: str = ""
+
+
+@post("/desk/tickets/{ticket_id:int}/follow-ups", guards=[requires(*DESK)], include_in_schema=False, status_code=200)
+async def add_follow_up(
+    request: Request[Any, Any, Any], db_session: AsyncSession, ticket_id: int, data: Annotated[FollowUpForm, FORM]
+) -> Template | Redirect:
+    """A follow-up (跟催) on the ticket, due at a Taipei time."""
+    try:
+        try:
+            due = dt.datetime.fromisoformat(data.due_at).replace(tzinfo=clock.TAIPEI)
+        except ValueError:
+            raise ValidationFailed("{field} must be a date and time", field="due_at") from None
+        reminder = task_schemas.ReminderCreate(due_at=due, note=data.note.strip() or None)
+        await task_service.create_reminder(db_session, ticket_id, reminder, _user_id(request))
+    except DomainError as exc:
+        context = await _ticket_context(db_session, ticket_id)
+        return _page(request, "tickets/_follow_ups.html", status_code=422, error=_error_text(request, exc), **context)
+    if not _htmx(request):
+        return Redirect(f"/desk/tickets/{ticket_id}", status_code=303)
+    return _page(request, "tickets/_follow_ups.html", **await _ticket_context(db_session, ticket_id))
+
+
+@dataclass
+class DoneForm:
+    outcome: str = "reached"
+
+
+@post("/desk/tickets/{ticket_id:int}/follow-ups/{task_id:int}/done", guards=[requires(*DESK)],
+      include_in_schema=False, status_code=200)  # fmt: skip
+async def complete_follow_up(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    ticket_id: int,
+    task_id: int,
+    data: Annotated[DoneForm, FORM],
+) -> Template | Redirect:
+    user = current_user(request)
+    assert user is not None
+    try:
+        await task_service.complete(db_session, task_id, task_schemas.TaskDone(outcome=data.outcome), user.id,
+                                    lead=user.role in ("admin", "supervisor"))  # fmt: skip
+    except DomainError as exc:
+        context = await _ticket_context(db_session, ticket_id)
+        return _page(request, "tickets/_follow_ups.html", status_code=422, error=_error_text(request, exc), **context)
+    if not _htmx(request):
+        return Redirect(f"/desk/tickets/{ticket_id}", status_code=303)
+    return _page(request, "tickets/_follow_ups.html", **await _ticket_context(db_session, ticket_id))
+
+
+TICKET_ROUTES: list[Any] = [
+    ticket_views_page,
+    bulk_change,
+    ticket_page,
+    ticket_conversation,
+    post_message,
+    change_properties,
+    add_follow_up,
+    complete_follow_up,
+]
+__all__ = ["TICKET_ROUTES"]

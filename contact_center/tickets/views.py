@@ -1,0 +1,158 @@
+"""The agent's ticket views (mine, unassigned, my queues, due soon, breached, all): filters, counts
+per view, sorted by time left, and the bulk changes made from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+from sqlalchemy import ColumnElement, false
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contact_center import clock
+from contact_center.errors import ValidationFailed
+from contact_center.models import Ticket
+from contact_center.pagination import check_window
+from contact_center.routing import repository as routing_repository
+from contact_center.sla import service as sla_service
+from contact_center.tickets import repository
+from contact_center.tickets import schemas as s
+from contact_center.tickets import service as ticket_service
+from contact_center.tickets.workflow import CHANNELS, KINDS, OPEN_STATUSES, PRIORITIES, STATUSES
+
+VIEWS = ("mine", "unassigned", "queue", "due_soon", "breached", "all")
+TIERS = ("vip", "gold", "standard", "basic")
+MAX_BULK = 200
+
+
+class ViewFilters(msgspec.Struct):
+    status: str | None = None
+    priority: str | None = None
+    kind: str | None = None
+    channel: str | None = None
+    queue_id: int | None = None
+    assignee_id: int | None = None
+    tier: str | None = None
+    created_from: dt.date | None = None  # Taipei days, both included
+    created_to: dt.date | None = None
+
+
+class Row(msgspec.Struct):
+    ticket: s.Ticket
+    customer: str | None
+    tier: str | None
+    queue: str | None
+    assignee: str | None
+    due_at: dt.datetime | None  # the deadline being worked against now (None: none, or not open)
+    due_kind: str | None  # first_response | resolution
+
+
+class ViewPage(msgspec.Struct):
+    view: str
+    rows: list[Row]
+    total: int
+    limit: int
+    offset: int
+    counts: dict[str, int]
+
+
+def _check(name: str, value: str | None, allowed: tuple[str, ...]) -> None:
+    if value is not None and value not in allowed:
+        raise ValidationFailed("{field} must be one of {choices}", field=name, choices=", ".join(allowed))
+
+
+async def my_queues(session: AsyncSession, user_id: int) -> list[int]:
+    """The queues an agent works: those they lead and those whose every required skill they hold."""
+    profile = await routing_repository.profile(session, user_id)
+    skills: dict[str, Any] = profile.skills if profile else {}
+    return [
+        q.id for q in await routing_repository.queues(session)
+        if user_id in (q.leads or []) or all(skills.get(k, 0) >= 1 for k in q.required_skills or [])
+    ]  # fmt: skip
+
+
+def _view_condition(view: str, user_id: int, queues: list[int], now: dt.datetime) -> list[ColumnElement[bool]]:
+    open_ = Ticket.status.in_(OPEN_STATUSES)
+    if view == "mine":
+        return [open_, Ticket.assignee_id == user_id]
+    if view == "unassigned":
+        return [open_, Ticket.assignee_id.is_(None)]
+    if view == "queue":
+        return [open_, Ticket.queue_id.in_(queues) if queues else false()]
+    if view == "due_soon":
+        return [sla_service.due_soon_condition(now)]
+    if view == "breached":
+        return [open_, sla_service.breached_condition(now)]
+    return []
+
+
+def _filter_conditions(f: ViewFilters) -> list[ColumnElement[bool]]:
+    _check("status", f.status, STATUSES)
+    _check("priority", f.priority, PRIORITIES)
+    _check("kind", f.kind, KINDS)
+    _check("channel", f.channel, CHANNELS)
+    _check("tier", f.tier, TIERS)
+    if f.created_from and f.created_to and f.created_from > f.created_to:
+        raise ValidationFailed("created_from must not be after created_to", field="created_from")
+    conditions: list[ColumnElement[bool]] = []
+    for field in ("status", "priority", "kind", "channel", "queue_id", "assignee_id"):
+        value = getattr(f, field)
+        if value is not None:
+            conditions.append(getattr(Ticket, field) == value)
+    if f.tier is not None:
+        conditions.append(Ticket.customer_id.in_(repository.customers_of_tier(f.tier)))
+    if f.created_from is not None:
+        conditions.append(Ticket.created_at >= clock.day_start(f.created_from))
+    if f.created_to is not None:
+        conditions.append(Ticket.created_at < clock.day_start(f.created_to + dt.timedelta(days=1)))
+    return conditions
+
+
+def _due_kind(t: Ticket) -> str | None:
+    if t.status not in OPEN_STATUSES:
+        return None
+    return "first_response" if t.first_response_at is None and t.first_response_due else "resolution"
+
+
+async def page(
+    session: AsyncSession,
+    user_id: int,
+    view: str,
+    filters: ViewFilters,
+    limit: int = 25,
+    offset: int = 0,
+    now: dt.datetime | None = None,
+) -> ViewPage:
+    """One page of a view, the soonest deadline first (breached ones first of all), and every view's count
+    under the same filters."""
+    _check("view", view, VIEWS)
+    check_window(limit, offset)
+    now = now or dt.datetime.now(dt.UTC)
+    extra = _filter_conditions(filters)
+    queues = await my_queues(session, user_id)
+    counts = {
+        name: await repository.count(session, [*_view_condition(name, user_id, queues, now), *extra]) for name in VIEWS
+    }
+    found = await repository.view_rows(
+        session, [*_view_condition(view, user_id, queues, now), *extra], sla_service.next_due_column(), limit, offset
+    )
+    rows = [
+        Row(ticket=ticket_service.to_schema(t), customer=customer, tier=tier, queue=queue, assignee=assignee,
+            due_at=sla_service.next_due(t), due_kind=_due_kind(t))
+        for t, customer, tier, queue, assignee in found
+    ]  # fmt: skip
+    return ViewPage(view=view, rows=rows, total=counts[view], limit=limit, offset=offset, counts=counts)
+
+
+async def bulk_update(
+    session: AsyncSession, ticket_ids: list[int], change: s.TicketUpdate, actor_id: int | None
+) -> int:
+    """The same change on several tickets, all or none (one ticket that cannot take it stops them all)."""
+    if not ticket_ids:
+        raise ValidationFailed("choose at least one ticket", field="ticket_ids")
+    if len(ticket_ids) > MAX_BULK:
+        raise ValidationFailed("at most {max_bulk} tickets at once", field="ticket_ids", max_bulk=MAX_BULK)
+    for ticket_id in sorted(set(ticket_ids)):  # a fixed order: two bulk changes never deadlock
+        await ticket_service.update(session, ticket_id, change, actor_id)
+    return len(set(ticket_ids))
