@@ -68,6 +68,10 @@ JS_STRINGS = {
     "repair_anomaly_technician": "Technician's repairs come back often",
     "repair_flags_found": "The repair scan found {n} new flags: see the QA alerts",
     "insert_into_reply": "Insert into reply", "inserted": "Inserted",
+    "shared_number_short": "Shared number", "loading_history": "Loading the customer's history…",
+    "call_wrap_up": "Wrap-up", "show_customer": "Customer", "dismiss": "Dismiss", "close": "Close",
+    "disposition": "Disposition", "choose_disposition": "Choose a disposition…", "wrapup_note": "Wrap-up note",
+    "wrapup_save": "Save wrap-up", "wrapup_saved": "Wrap-up saved",
     "offer_accept": "Accepted", "offer_later": "Later", "offer_decline": "Declined", "offer_recorded": "Recorded",
     **{word: word for word in ("inquiry", "repair", "complaint", "billing", "installation", "maintenance",
                                "cancellation", "new", "open", "pending", "on_hold", "resolved", "closed", "vip",
@@ -123,9 +127,21 @@ def _page(request: Request[Any, Any, Any], name: str, status_code: int = 200, **
     return Template(name, context={"user": current_user(request), **context}, status_code=status_code)
 
 
-def _safe_next(target: str | None) -> str:
-    # Only local paths: an open redirect would let a phishing link bounce through our sign-in.
-    return target if target and target.startswith("/") and not target.startswith("//") else "/desk"
+HOMES = {Role.AGENT: "/desk/tickets", Role.SUPERVISOR: "/wallboard", Role.QA: "/qa", Role.ADMIN: "/admin/kb",
+         Role.CUSTOMER: "/portal"}  # fmt: skip
+
+
+def home_for(role: str | None) -> str:
+    """Where each role starts its day: agents their tickets, supervisors the wallboard, QA its dashboard."""
+    return HOMES.get(Role(role), "/desk") if role in Role._value2member_map_ else "/login"
+
+
+def _safe_next(target: str | None, role: str | None = None) -> str:
+    """A local path to go on to (an open redirect would let a phishing link bounce through our sign-in);
+    none given: the role's home, or "/" (which sends each role home) before we know who it is."""
+    if target and target.startswith("/") and not target.startswith("//") and target != "/":
+        return target
+    return home_for(role) if role else "/"
 
 
 @dataclass
@@ -165,7 +181,7 @@ async def login_submit(
     except NotAuthenticated:
         return _page(request, "login.html", status_code=401, error=True, next=_safe_next(data.next))
     start_session(request, user.id)
-    return Redirect(_safe_next(data.next))
+    return Redirect(_safe_next(data.next, user.role))
 
 
 @post("/logout", guards=[public], include_in_schema=False)
@@ -184,7 +200,8 @@ async def choose_language(request: Request[Any, Any, Any], locale: str) -> Redir
 
 @get("/", guards=[public], include_in_schema=False)
 async def home(request: Request[Any, Any, Any]) -> Redirect:
-    return Redirect("/desk" if current_user(request) else "/login")
+    user = current_user(request)
+    return Redirect(home_for(user.role) if user else "/login")
 
 
 @get("/desk", guards=[requires(*STAFF)], include_in_schema=False)

@@ -38,7 +38,13 @@ from contact_center.auth.guards import public
 from contact_center.auth.middleware import AuthMiddleware, TokenCache, session_middleware
 from contact_center.auth.origin import OriginCheck, trusted_origins
 from contact_center.auth.throttle import LoginThrottle
-from contact_center.calls.controllers import AgentDisplayController, CallController, CtiController, zammad_cti
+from contact_center.calls.controllers import (
+    AgentDisplayController,
+    CallController,
+    CtiController,
+    DispositionController,
+    zammad_cti,
+)
 from contact_center.calls.flows import CallDesk
 from contact_center.calls.sockets import agent_socket, cti_socket
 from contact_center.customers.controllers import CustomerController
@@ -64,7 +70,7 @@ from contact_center.routing.controllers import (
 from contact_center.settings import Settings, get_settings
 from contact_center.sla.controllers import CalendarController, SlaPolicyController
 from contact_center.tasks.controllers import TaskController
-from contact_center.tickets.controllers import TicketController
+from contact_center.tickets.controllers import MacroController, TicketController
 from contact_center.tickets.writer import TicketWriter
 from contact_center.wallboard.controllers import supervisor_socket, wallboard
 from contact_center.wallboard.feed import WallboardFeed
@@ -132,6 +138,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CustomerController,
             InteractionController,
             TicketController,
+            MacroController,
+            DispositionController,
             CtiController,
             zammad_cti,
             CallController,

@@ -30,7 +30,7 @@ from tests.builders import bearer, make_user, run_in_thread
 
 PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgresql")
-KEPT_TABLES = frozenset({"sla_policies", "business_calendars"})
+KEPT_TABLES = frozenset({"sla_policies", "business_calendars", "dispositions"})
 
 
 async def _pg_admin(sql: str) -> None:

@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, patch, post
 from litestar.channels import ChannelsPlugin
 from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contact_center import realtime
+from contact_center import messages, realtime
 from contact_center.auth import service as auth_service
 from contact_center.auth.guards import DESK, STAFF, current_user, public, requires
 from contact_center.calls import log as call_log
 from contact_center.calls import schemas as s
 from contact_center.calls import service as call_service
+from contact_center.calls import wrap_up as call_wrap_up
 from contact_center.calls import zammad
 from contact_center.errors import NotAuthenticated, PermissionDenied, ValidationFailed
 from contact_center.models import Role
@@ -128,6 +129,19 @@ class CallController(Controller):
         ticket = await call_log.ticket_from_call(db_session, call_row_id, data, user.id if user else None)
         return ticket_service.to_schema(ticket)
 
+    @post("/{call_row_id:int}/wrap-up", guards=[requires(*DESK)], status_code=200)
+    async def wrap_up(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, call_row_id: int, data: s.WrapUpCreate
+    ) -> s.Call:
+        """After the call: a disposition (`GET /api/dispositions`) and a note, saved once on the call, the
+        customer's contact record and, as an internal note, the call's ticket. The call's agent or a lead."""
+        user = current_user(request)
+        assert user is not None
+        locale = messages.wanted_locale(request.cookies.get(messages.LANG_COOKIE),
+                                        request.headers.get("accept-language")) or "zh-Hant"  # fmt: skip
+        return await call_wrap_up.wrap_up(db_session, call_row_id, data, user.id,
+                                          lead=user.role in (Role.ADMIN, Role.SUPERVISOR), locale=locale)  # fmt: skip
+
     @post("/{call_row_id:int}/attach", guards=[requires(*DESK)], status_code=200)
     async def attach(self, db_session: AsyncSession, call_row_id: int, data: s.AttachTicket) -> s.Call:
         """Links this call to an existing ticket."""
@@ -161,3 +175,25 @@ class AgentDisplayController(Controller):
         await db_session.commit()
         realtime.publish(channels, call_service.agent_channel(user_id), message)
         return message
+
+
+class DispositionController(Controller):
+    path = "/api/dispositions"
+    tags = ["calls"]
+
+    @get("/", guards=[requires(*STAFF)])
+    async def list_dispositions(self, db_session: AsyncSession, all: bool = False) -> list[s.Disposition]:
+        """The dispositions agents choose from at wrap-up, in order (`all`: retired ones too)."""
+        return await call_wrap_up.dispositions(db_session, active_only=not all)
+
+    @post("/", guards=[requires(Role.ADMIN, Role.SUPERVISOR)])
+    async def create_disposition(self, db_session: AsyncSession, data: s.DispositionCreate) -> s.Disposition:
+        """A new disposition (leads); its code is what reports group by."""
+        return await call_wrap_up.create_disposition(db_session, data)
+
+    @patch("/{disposition_id:int}", guards=[requires(Role.ADMIN, Role.SUPERVISOR)])
+    async def update_disposition(
+        self, db_session: AsyncSession, disposition_id: int, data: s.DispositionUpdate
+    ) -> s.Disposition:
+        """Relabel, reorder or retire a disposition (leads); the code stays."""
+        return await call_wrap_up.update_disposition(db_session, disposition_id, data)

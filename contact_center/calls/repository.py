@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contact_center.models import Call, CallEvent, User
+from contact_center.models import Call, CallEvent, Disposition, Interaction, User
 
 LIVE_STATES = ("offered", "ringing", "answered")
 
@@ -43,8 +43,8 @@ async def get_call(session: AsyncSession, source: str, call_id: str, *, for_upda
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def get_call_by_row(session: AsyncSession, row_id: int) -> Call | None:
-    return await session.get(Call, row_id)
+async def get_call_by_row(session: AsyncSession, row_id: int, *, for_update: bool = False) -> Call | None:
+    return await session.get(Call, row_id, with_for_update=for_update)
 
 
 async def agent_for_extension(session: AsyncSession, extension: str) -> User | None:
@@ -89,3 +89,18 @@ async def calls_page(
     total = (await session.execute(select(func.count()).select_from(Call).where(*conditions))).scalar_one()
     query = select(Call).where(*conditions).order_by(Call.offered_at.desc(), Call.id.desc()).limit(limit).offset(offset)
     return (await session.execute(query)).scalars().all(), total
+
+
+async def dispositions(session: AsyncSession, active_only: bool) -> Sequence[Disposition]:
+    query = select(Disposition).order_by(Disposition.position, Disposition.id)
+    if active_only:
+        query = query.where(Disposition.active.is_(True))
+    return (await session.execute(query)).scalars().all()
+
+
+async def disposition_by_code(session: AsyncSession, code: str) -> Disposition | None:
+    return (await session.execute(select(Disposition).where(Disposition.code == code))).scalar_one_or_none()
+
+
+async def contacts_of_call(session: AsyncSession, call_id: str) -> Sequence[Interaction]:
+    return (await session.execute(select(Interaction).where(Interaction.call_id == call_id))).scalars().all()

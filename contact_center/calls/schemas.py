@@ -5,7 +5,7 @@ from typing import Any
 
 import msgspec
 
-from contact_center.bounded import Id, LongText, Text16, Text32, Text300
+from contact_center.bounded import Id, Int32, LongText, Text16, Text32, Text100, Text300, Text2000
 from contact_center.customers.schemas import Customer, CustomerHistory
 
 
@@ -31,6 +31,45 @@ class Call(msgspec.Struct):
     talk_seconds: float | None = None
     hangup_by: str | None = None
     caller_display: str | None = None  # the number as people here write it: 0912 345 678
+    wrap_up: WrapUp | None = None  # what the agent recorded after the call
+
+
+class WrapUp(msgspec.Struct):
+    """After the call: how it ended (a disposition leads define) and the agent's note."""
+
+    disposition: str
+    note: str | None = None
+    by: int | None = None
+    at: dt.datetime | None = None
+
+
+class WrapUpCreate(msgspec.Struct):
+    disposition: Text32
+    note: Text2000 | None = None
+
+
+class Disposition(msgspec.Struct):
+    id: int
+    code: str
+    label_zh: str
+    label_en: str
+    position: int
+    active: bool
+
+
+class DispositionCreate(msgspec.Struct):
+    code: Text32
+    label_zh: Text100
+    label_en: Text100
+    position: Int32 = 0
+    active: bool = True
+
+
+class DispositionUpdate(msgspec.Struct):
+    label_zh: Text100 | msgspec.UnsetType = msgspec.UNSET
+    label_en: Text100 | msgspec.UnsetType = msgspec.UNSET
+    position: Int32 | msgspec.UnsetType = msgspec.UNSET
+    active: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 class CallTimelineEntry(msgspec.Struct):

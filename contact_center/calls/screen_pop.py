@@ -12,6 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center import phones
@@ -165,8 +166,10 @@ def caller_display(e164: str | None, raw: str | None) -> str | None:
 
 
 def to_schema(call: Call) -> s.Call:
-    fields = {f: getattr(call, f) for f in s.Call.__struct_fields__ if f != "caller_display"}
-    return s.Call(**fields, caller_display=caller_display(call.caller_e164, call.caller))
+    fields = {f: getattr(call, f) for f in s.Call.__struct_fields__ if f not in ("caller_display", "wrap_up")}
+    wrap_up = (call.extra or {}).get("wrap_up")
+    return s.Call(**fields, caller_display=caller_display(call.caller_e164, call.caller),
+                  wrap_up=msgspec.convert(wrap_up, s.WrapUp) if wrap_up else None)  # fmt: skip
 
 
 def pop(call: Call | s.Call, match: CallerMatch, *, complete: bool = True) -> s.ScreenPop:

@@ -7,6 +7,7 @@ from contact_center.models.asset import Asset
 from contact_center.models.business_calendar import BusinessCalendarRow
 from contact_center.models.call import Call, CallEvent
 from contact_center.models.customer import Customer, CustomerPhone
+from contact_center.models.desk_lists import Disposition, Macro
 from contact_center.models.interaction import Interaction
 from contact_center.models.kb import KbArticle, KbFeedback, KbRevision, KbSynonymGroup
 from contact_center.models.nlp_model import NlpModel
@@ -33,11 +34,13 @@ __all__ = [
     "CallEvent",
     "Customer",
     "CustomerPhone",
+    "Disposition",
     "Interaction",
     "KbArticle",
     "KbFeedback",
     "KbRevision",
     "KbSynonymGroup",
+    "Macro",
     "NlpModel",
     "Offer",
     "OfferImpression",

@@ -6,16 +6,19 @@ import datetime as dt
 import logging
 from typing import Any
 
-from litestar import Controller, Litestar, Request, Response, delete, get, patch, post
+import msgspec
+from litestar import Controller, Litestar, Request, Response, delete, get, patch, post, put
 from litestar.background_tasks import BackgroundTask
 from litestar.channels import ChannelsPlugin
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center import clock, realtime
 from contact_center.auth.guards import DESK, STAFF, current_user, requires
+from contact_center.bounded import Id
 from contact_center.models import Role
 from contact_center.nlp.service import ClassifierHolder
 from contact_center.pagination import DEFAULT_LIMIT, Page
+from contact_center.tickets import macros as ticket_macros
 from contact_center.tickets import schemas as s
 from contact_center.tickets import service as ticket_service
 from contact_center.tickets.writer import TicketWriter
@@ -187,3 +190,46 @@ class TicketController(Controller):
     ) -> s.Ticket:
         """Merges this ticket into another of the same customer; returns the ticket merged into."""
         return ticket_service.to_schema(await ticket_service.merge(db_session, ticket_id, data.into, _actor(request)))
+
+
+class MacroController(Controller):
+    path = "/api/macros"
+    tags = ["tickets"]
+
+    @get("/", guards=[requires(*STAFF)])
+    async def list_macros(self, db_session: AsyncSession, all: bool = False) -> list[ticket_macros.MacroOut]:
+        """Canned replies (`all`: inactive ones too). Placeholders: {customer_name}, {ticket_id}, {subject},
+        {agent_name}."""
+        return await ticket_macros.macros(db_session, active_only=not all)
+
+    @post("/", guards=[requires(Role.ADMIN, Role.SUPERVISOR)])
+    async def create_macro(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, data: ticket_macros.MacroIn
+    ) -> ticket_macros.MacroOut:
+        """A canned reply (leads)."""
+        return await ticket_macros.create(db_session, data, _actor(request))
+
+    @put("/{macro_id:int}", guards=[requires(Role.ADMIN, Role.SUPERVISOR)])
+    async def update_macro(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, macro_id: int, data: ticket_macros.MacroIn
+    ) -> ticket_macros.MacroOut:
+        """Rewrites a canned reply (leads)."""
+        return await ticket_macros.update(db_session, macro_id, data, _actor(request))
+
+    @delete("/{macro_id:int}", guards=[requires(Role.ADMIN, Role.SUPERVISOR)])
+    async def delete_macro(self, db_session: AsyncSession, macro_id: int) -> None:
+        """Deletes a canned reply (leads)."""
+        await ticket_macros.delete(db_session, macro_id)
+
+    @post("/{macro_id:int}/render", guards=[requires(*DESK)], status_code=200)
+    async def render_macro(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, macro_id: int, data: MacroFor
+    ) -> ticket_macros.Rendered:
+        """The canned reply's text for one ticket, placeholders filled: what the composer inserts."""
+        user = current_user(request)
+        assert user is not None
+        return await ticket_macros.render(db_session, macro_id, data.ticket_id, user.display_name)
+
+
+class MacroFor(msgspec.Struct):
+    ticket_id: Id

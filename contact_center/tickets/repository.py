@@ -12,6 +12,7 @@ from contact_center.models import (
     Asset,
     Call,
     Customer,
+    Macro,
     Queue,
     Task,
     Ticket,
@@ -194,3 +195,16 @@ async def queue_choices(session: AsyncSession) -> Sequence[Row[tuple[int, str]]]
 async def user_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
     rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
     return {i: name for i, name in rows.all()}
+
+
+async def macros(session: AsyncSession, active_only: bool) -> Sequence[Macro]:
+    query = select(Macro).order_by(Macro.lang, Macro.title, Macro.id)
+    if active_only:
+        query = query.where(Macro.active.is_(True))
+    return (await session.execute(query)).scalars().all()
+
+
+async def customer_name(session: AsyncSession, customer_id: int | None) -> str | None:
+    if customer_id is None:
+        return None
+    return (await session.execute(select(Customer.name).where(Customer.id == customer_id))).scalar_one_or_none()

@@ -52,3 +52,31 @@ export function insertAtCaret(area, text) {
   area.dispatchEvent(new Event("input", { bubbles: true }));
   area.focus();
 }
+
+// Builds DOM nodes: h("a", { href, class: "x", dataset: { id } }, "text", child). Text is set as text,
+// never parsed as HTML, so nothing here needs escaping.
+export function h(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+// Labels of stored codes (status, kind, tier, ...) as the server translated them.
+export const label = (group, code) => T[`${group}.${code}`] ?? code ?? "";
+
+export const clockText = (seconds) => {
+  const s = Math.max(0, Math.floor(seconds));
+  const hours = Math.floor(s / 3600);
+  const mm = String(Math.floor((s % 3600) / 60)).padStart(hours ? 2 : 1, "0");
+  return `${hours ? hours + ":" : ""}${mm}:${String(s % 60).padStart(2, "0")}`;
+};

@@ -1,177 +1,278 @@
-// The agent desktop: a websocket to /ws/agent (session cookie), screen-pops, click-to-dial.
-// Plain JS, no build step, served locally. Texts come translated from the page (#i18n).
-"use strict";
-(function () {
-  const T = JSON.parse(document.getElementById("i18n").textContent);
-  const desk = document.getElementById("desk");
-  const popBox = document.getElementById("screen-pop");
-  const status = document.querySelector("[data-testid=ws-status]");
-  const toast = document.getElementById("toast");
-  let socket = null;
-  let retry = 0;
-  let currentCall = null;
+// The agent's live desk on every agent page: the websocket, the call bar (each call's state, who is
+// calling from the first frame, a timer, wrap-up with a disposition), the customer drawer, click-to-dial.
+// The bar is fixed at the foot of the window: a call never moves what the agent is typing.
+import { api, clockText, fill, h, label, reconnecting, t, when } from "./common.js";
 
-  const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
-  const say = (text) => { toast.textContent = text; toast.dataset.shown = "1"; };
-  const setStatus = (state) => { status.dataset.state = state; status.textContent = T["ws_" + state]; };
-  const t = (key) => T[key] ?? key;
+const desk = document.getElementById("desk");
+const bar = document.getElementById("call-bar");
+const list = document.getElementById("calls");
+const drawer = document.getElementById("screen-pop");
+const status = document.querySelector("[data-testid=ws-status]");
+const toast = document.getElementById("toast");
+const STORE = "cc.calls";
+const KINDS = ["inquiry", "repair", "complaint", "billing", "installation", "maintenance", "cancellation"];
 
-  function connect() {
-    setStatus(retry ? "reconnecting" : "connecting");
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
-    socket = new WebSocket(`${scheme}://${location.host}/ws/agent`);
-    socket.onopen = () => { retry = 0; setStatus("connected"); };
-    socket.onmessage = (e) => handle(JSON.parse(e.data));
-    socket.onclose = () => {
-      setStatus("reconnecting");
-      const delay = Math.min(10000, 500 * 2 ** retry++) * (0.5 + Math.random() / 2);
-      setTimeout(connect, delay);
-    };
-  }
+const say = (text) => { toast.textContent = text; toast.dataset.shown = "1"; };
+const setStatus = (state) => { status.dataset.state = state; status.textContent = t("ws_" + state); };
 
-  function send(message) {
-    if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify(message)); return true; }
-    say(t("offline")); return false;
-  }
+// call_id → { call, pop, phase: ringing | talking | wrap_up | ended, since (ms), name }
+const calls = new Map();
+let shown = null;  // the call whose customer the drawer shows
+let dispositions = null;
 
-  function handle(m) {
-    if (m.type === "screen_pop") showPop(m);
-    else if (m.type === "call_update") updateCall(m);
-    else if (m.type === "dial_result") say(m.ok ? t("dial_ok") + " " + m.number : t("dial_failed") + " " + (m.code ? t("dial_" + m.code) : m.reason || ""));
-    else if (m.type === "display") location.href = m.customer_id ? `/desk/customers/${m.customer_id}` : `/desk?ticket=${m.ticket_id}`;
-    else if (m.type === "state") say(t("state_" + m.state));
-    else if (m.type === "reminder") say(`${t("reminder")}: ${m.title}`);
-    else if (m.type === "sla_escalation") say(`${t("sla_warning")} #${m.ticket_id} ${m.subject}`);
-  }
+function save() {
+  // Kept for this tab only: a call waiting for its wrap-up survives opening the ticket it created.
+  const kept = [...calls.values()].filter((c) => c.phase === "wrap_up" || c.phase === "talking")
+    .map(({ call, phase, since, name, customerId }) => ({ call, phase, since, name, customerId }));
+  sessionStorage.setItem(STORE, JSON.stringify(kept));
+}
 
-  const phoneButton = (p) => `<button type="button" class="phone dial" data-dial="${esc(p.e164)}">${esc(p.display)}</button>`;
-  const ticketLine = (x) => `<li><span class="kind">${esc(t(x.kind))}</span> ${esc(x.subject)} <small>${esc(x.created_at.slice(0, 10))} · ${esc(t(x.status))}</small></li>`;
+function restore() {
+  for (const entry of JSON.parse(sessionStorage.getItem(STORE) || "[]")) calls.set(entry.call.call_id, { ...entry, pop: null, restored: true });
+}
 
-  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
-  // A unit QA flagged as repaired abnormally often: the agent should know before offering another repair.
-  const repairFlag = (f) => (f ? ` <span class="badge-alert" data-testid="repair-flag" title="${esc(t("repair_flag_since"))} ${esc(f.first_flagged_on)} · ${esc(t("repair_flag_episodes"))}">⚠ ${esc(fill(t("repair_flag"), { repairs: f.repairs, expected: Number(f.expected).toFixed(1) }))}</span>` : "");
+function callerName(pop) {
+  if (pop.match === "single") return (pop.history && pop.history.customer.name) || (pop.customers[0] && pop.customers[0].name) || "";
+  if (pop.match === "several") return t("shared_number_short");
+  return t("unknown_caller");
+}
 
-  function singleView(h) {
-    const c = h.customer;
-    const assets = h.assets.map((a) => `<li data-asset="${a.id}">${esc(a.product_name || a.product_model)} <span class="state state-${esc(a.warranty_state)}">${esc(t(a.warranty_state))}</span> · ${esc(t("repairs"))} ${a.repairs}${repairFlag(a.repair_flag)}</li>`).join("");
-    return `<h2><a href="/desk/customers/${c.id}" data-testid="pop-customer">${esc(c.name)}</a> <span class="tier tier-${esc(c.value_tier)}">${esc(t(c.value_tier))}</span></h2>
-      ${c.taboos ? `<p class="warn">⚠ ${esc(c.taboos)}</p>` : ""}
-      ${c.preferences ? `<p class="muted">${esc(c.preferences)}</p>` : ""}
-      <p>${c.phones.map(phoneButton).join("")}</p>
-      <div class="grid2">
-        <div><h3>${esc(t("open_tickets"))} (${h.open_tickets_total})</h3><ul class="tickets">${h.open_tickets.slice(0, 5).map(ticketLine).join("") || `<li class="empty">${esc(t("none"))}</li>`}</ul>
-             <h3>${esc(t("recent_tickets"))} (${h.tickets.total})</h3><ul class="tickets">${h.tickets.items.slice(0, 5).map(ticketLine).join("")}</ul></div>
-        <div><h3>${esc(t("products"))}</h3><ul>${assets || `<li class="empty">${esc(t("none"))}</li>`}</ul>
-             <h3>${esc(t("contacts"))} (${h.interactions_total})</h3><ul class="contacts">${h.interactions.slice(0, 3).map((i) =>
-               `<li>${esc(i.started_at.slice(0, 10))} ${esc(t(i.channel))} ${esc(i.summary || "")}</li>`).join("") || `<li class="empty">${esc(t("none"))}</li>`}</ul>
-             <p>${esc(t("repairs"))}: ${h.repairs.total} · ${esc(t("satisfaction"))}: ${h.satisfaction.average ?? "—"} · NT$ ${h.value.lifetime_amount.toLocaleString()}</p></div>
-      </div>`;
-  }
+function onPop(pop) {
+  const key = pop.call.call_id;
+  const known = calls.get(key);
+  if (known && known.pop && known.pop.complete && !pop.complete) return;  // frames can cross: keep the complete one
+  const phase = pop.call.state === "answered" ? "talking" : known && known.phase === "wrap_up" ? "wrap_up" : "ringing";
+  const since = known && known.phase === phase ? known.since : Date.now() - (phase === "talking" && pop.call.answered_at ? Date.now() - Date.parse(pop.call.answered_at) : 0);
+  const customerId = pop.match === "single" ? (pop.history ? pop.history.customer.id : pop.customers[0] && pop.customers[0].id) : null;
+  calls.set(key, { call: pop.call, pop, phase, since, name: callerName(pop), customerId, restored: false });
+  render();
+  // A new call opens the drawer unless the agent is looking at another call's customer.
+  if (shown === null || shown === key) showDrawer(key);
+}
 
-  function severalView(customers) {
-    return `<h2>${esc(t("shared_number"))}</h2><ul class="chooser">${customers.map((c) =>
-      `<li><a href="/desk/customers/${c.id}">${esc(c.name)}</a> <small>${esc(c.city || "")}</small></li>`).join("")}</ul>`;
-  }
+function onUpdate(m) {
+  const entry = calls.get(m.call.call_id);
+  if (!entry) return;
+  entry.call = m.call;
+  if (m.change === "answered") { entry.phase = "talking"; entry.since = Date.now(); }
+  else if (m.change === "ended") { entry.phase = entry.call.answered_at ? "wrap_up" : "ended"; entry.since = Date.now(); entry.change = m.change; }
+  else { entry.phase = "ended"; entry.change = m.change; }
+  render();
+  if (shown === m.call.call_id) showDrawer(shown);
+  if (entry.phase === "ended") setTimeout(() => { if (calls.get(m.call.call_id) === entry && entry.phase === "ended") { calls.delete(m.call.call_id); render(); } }, 15000);
+}
 
-  function unknownView(call) {
-    return `<h2>${esc(t("unknown_caller"))}</h2>
-      <form id="new-customer" class="inline-form"><input name="name" required placeholder="${esc(t("name"))}" aria-label="${esc(t("name"))}">
-        <button class="primary" type="submit">${esc(t("create_customer"))}</button></form>
-      <form id="attach-number" class="inline-form"><input name="q" required placeholder="${esc(t("find_customer"))}" aria-label="${esc(t("find_customer"))}">
-        <button type="submit">${esc(t("attach_number"))}</button></form><ul id="attach-results"></ul>`;
-  }
+function stateText(entry) {
+  if (entry.phase === "ringing") return t("call_ringing");
+  if (entry.phase === "talking") return t("call_answered");
+  if (entry.phase === "wrap_up") return t("call_wrap_up");
+  return t("change_" + (entry.change || "ended"));
+}
 
-  let currentComplete = false;
+async function loadDispositions() {
+  if (!dispositions) dispositions = await api("GET", "/api/dispositions");
+  return dispositions;
+}
 
-  function showPop(pop) {
-    // A ringing call pops twice: first who is calling, then with the history and the call's record.
-    const sameCall = currentCall && currentCall.call_id === pop.call.call_id;
-    if (sameCall && currentComplete && !pop.complete) return;
-    currentComplete = pop.complete;
-    currentCall = pop.call;
-    const call = pop.call;
-    const body = pop.match === "single" ? singleView(pop.history) : pop.match === "several" ? severalView(pop.customers) : unknownView(call);
-    popBox.innerHTML = `<header class="pop-head"><span class="ringing" data-testid="call-state">${esc(t("call_" + call.state))}</span>
-        <strong data-testid="pop-caller">${esc(call.caller_display || call.caller || t("withheld"))}</strong> <small>${esc(call.queue || "")}</small></header>${body}
-      <form id="ticket-from-call" class="inline-form"><input name="subject" required placeholder="${esc(t("ticket_subject"))}" aria-label="${esc(t("ticket_subject"))}">
-        <select name="kind" aria-label="${esc(t("kind"))}">${["inquiry", "repair", "complaint", "billing", "installation", "maintenance", "cancellation"].map((k) => `<option value="${k}">${esc(t(k))}</option>`).join("")}</select>
-        <button class="primary" type="submit">${esc(t("create_ticket"))}</button></form>`;
-    if (pop.match === "single" && pop.complete) {
-      // The pop's assist slots: answers for the caller's open tickets and the offers that fit them.
-      popBox.insertAdjacentHTML("beforeend", `<div class="grid2 pop-assist"><div><h3>${esc(t("suggested_answers"))}</h3>
-        <div data-kb-panel data-testid="pop-kb"></div></div><div><h3>${esc(t("offers"))}</h3>
-        <div data-offers-panel data-testid="pop-offers"></div></div></div>`);
-      KbSuggest.load(popBox.querySelector("[data-testid=pop-kb]"), { customer_id: pop.history.customer.id, limit: 3 });
-      Offers.load(popBox.querySelector("[data-testid=pop-offers]"), pop.history.customer.id, "");
-    }
-    popBox.hidden = false;
-    popBox.dataset.callId = call.call_id;
-    popBox.dataset.complete = pop.complete ? "1" : "0";
-    bindPopForms(pop);
-    if (!call.id) popBox.querySelector("#ticket-from-call button").disabled = true;  // the call's row is on its way
-  }
-
-  function updateCall(m) {
-    if (!currentCall || m.call.call_id !== currentCall.call_id) return;
-    currentCall = m.call;
-    const label = popBox.querySelector("[data-testid=call-state]");
-    if (label) label.textContent = t("change_" + m.change);
-    if (m.change === "missed" || m.change === "transferred") popBox.classList.add("faded");
-  }
-
-  async function api(method, url, body) {
-    const response = await fetch(url, { method, headers: { "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.message || response.statusText);
-    return data;
-  }
-
-  function bindPopForms(pop) {
-    const ticketForm = document.getElementById("ticket-from-call");
-    ticketForm.onsubmit = async (e) => {
-      e.preventDefault();
-      const f = new FormData(ticketForm);
-      try {
-        const ticket = await api("POST", `/api/calls/${pop.call.id}/ticket`, { subject: f.get("subject"), kind: f.get("kind") });
-        say(`${t("ticket_created")} #${ticket.id}`);
-        ticketForm.replaceWith(Object.assign(document.createElement("p"), { className: "ok", textContent: `${t("ticket_created")} #${ticket.id}` }));
-      } catch (err) { say(err.message); }
-    };
-    const create = document.getElementById("new-customer");
-    if (create) create.onsubmit = async (e) => {
-      e.preventDefault();
-      try {
-        const c = await api("POST", "/api/customers", { name: new FormData(create).get("name"), phones: [pop.call.caller] });
-        location.href = `/desk/customers/${c.id}`;
-      } catch (err) { say(err.message); }
-    };
-    const attach = document.getElementById("attach-number");
-    if (attach) attach.onsubmit = async (e) => {
-      e.preventDefault();
-      const found = await api("GET", `/api/customers?limit=5&q=${encodeURIComponent(new FormData(attach).get("q"))}`);
-      document.getElementById("attach-results").innerHTML = found.items.map((c) =>
-        `<li><button type="button" data-attach="${c.id}">${esc(c.name)} ${esc(c.city || "")}</button></li>`).join("") || `<li class="empty">${esc(t("none"))}</li>`;
-    };
-  }
-
-  document.addEventListener("click", async (e) => {
-    const dial = e.target.closest("[data-dial]");
-    if (dial) { e.preventDefault(); if (send({ type: "dial", number: dial.dataset.dial })) say(`${t("dialling")} ${dial.textContent}`); return; }
-    const outcome = e.target.closest("[data-outcome]");
-    if (outcome) {
-      try {
-        await api("POST", `/api/tasks/${outcome.dataset.taskId}/done`, { outcome: outcome.dataset.outcome });
-        outcome.closest("tr").remove();
-        say(t("task_done"));
-      } catch (err) { say(err.message); }
-      return;
-    }
-    const attach = e.target.closest("[data-attach]");
-    if (attach && currentCall) {
-      try { await api("POST", `/api/customers/${attach.dataset.attach}/phones`, { number: currentCall.caller }); location.href = `/desk/customers/${attach.dataset.attach}`; }
-      catch (err) { say(err.message); }
-    }
+function wrapUpForm(entry) {
+  const select = h("select", { name: "disposition", required: true, "data-testid": "wrapup-disposition", "aria-label": t("disposition") },
+    h("option", { value: "" }, t("choose_disposition")));
+  loadDispositions().then((items) => {
+    const zh = document.documentElement.lang.startsWith("zh");
+    for (const d of items) select.append(h("option", { value: d.code }, zh ? d.label_zh : d.label_en));
+  }).catch((err) => say(err.message));
+  const note = h("input", { name: "note", maxlength: "2000", placeholder: t("wrapup_note"), "aria-label": t("wrapup_note") });
+  const form = h("form", { class: "wrap-up", "data-testid": "wrapup-form" }, select, note,
+    h("button", { type: "submit", class: "primary", "data-testid": "wrapup-save", title: "Alt+W" }, t("wrapup_save")));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      await api("POST", `/api/calls/${entry.call.id}/wrap-up`, { disposition: select.value, note: note.value });
+      calls.delete(entry.call.call_id);
+      if (shown === entry.call.call_id) hideDrawer();
+      render();
+      say(t("wrapup_saved"));
+      if (document.getElementById("agent-state").value === "wrap_up") setState("available");
+    } catch (err) { say(err.message); }
   });
-  document.getElementById("agent-state").addEventListener("change", (e) => send({ type: "state", state: e.target.value }));
-  if (desk) connect();
-})();
+  return form;
+}
+
+function render() {
+  list.replaceChildren(...[...calls.values()].map((entry) => {
+    const item = h("li", { class: `call call-${entry.phase}`, "data-testid": "call", dataset: { callId: entry.call.call_id } },
+      h("span", { class: "call-state", "data-testid": "call-state", dataset: { phase: entry.phase } }, stateText(entry)),
+      h("strong", { "data-testid": "pop-customer-name" }, entry.name || entry.call.caller_display || t("withheld")),
+      h("small", {}, entry.call.caller_display || entry.call.caller || "", entry.call.queue ? ` · ${entry.call.queue}` : ""),
+      entry.phase !== "ended" ? h("span", { class: "timer", "data-testid": "call-timer", dataset: { since: entry.since } }, clockText((Date.now() - entry.since) / 1000)) : null,
+      h("button", { type: "button", "data-drawer": entry.call.call_id, "aria-expanded": String(shown === entry.call.call_id) }, t("show_customer")),
+      entry.phase === "wrap_up" ? wrapUpForm(entry) : null,
+      entry.phase === "ended" ? h("button", { type: "button", "data-dismiss": entry.call.call_id, "aria-label": t("dismiss") }, "×") : null);
+    return item;
+  }));
+  bar.hidden = calls.size === 0;
+  document.body.classList.toggle("has-call-bar", calls.size > 0);
+  save();
+}
+
+setInterval(() => {
+  for (const timer of list.querySelectorAll("[data-since]")) timer.textContent = clockText((Date.now() - Number(timer.dataset.since)) / 1000);
+}, 1000);
+
+// ---- the customer drawer ---------------------------------------------------------------------------
+
+const phoneButton = (p) => h("button", { type: "button", class: "phone dial", dataset: { dial: p.e164 } }, p.display);
+const ticketLine = (x) => h("li", {}, h("span", { class: "kind" }, label("kind", x.kind)), " ",
+  h("a", { href: `/desk/tickets/${x.id}`, "data-testid": "ticket-link" }, x.subject), " ",
+  h("small", {}, `${when(x.created_at).slice(0, 10)} · ${label("status", x.status)}`));
+const empty = () => h("li", { class: "empty" }, t("none"));
+
+function repairFlag(f) {
+  if (!f) return null;
+  return h("span", { class: "badge-alert", "data-testid": "repair-flag", title: `${t("repair_flag_since")} ${f.first_flagged_on} · ${t("repair_flag_episodes")}` },
+    "⚠ ", fill(t("repair_flag"), { repairs: f.repairs, expected: Number(f.expected).toFixed(1) }));
+}
+
+function singleView(pop) {
+  const hist = pop.history;
+  const c = hist ? hist.customer : pop.customers[0];
+  const head = h("h2", {}, h("a", { href: `/desk/customers/${c.id}`, "data-testid": "pop-customer" }, c.name), " ",
+    h("span", { class: `tier tier-${c.value_tier}` }, label("tier", c.value_tier)));
+  const who = [head, c.taboos ? h("p", { class: "warn" }, "⚠ ", c.taboos) : null,
+    c.preferences ? h("p", { class: "muted" }, c.preferences) : null, h("p", {}, (c.phones || []).map(phoneButton))];
+  if (!hist) return [...who, h("p", { class: "muted", "aria-busy": "true" }, t("loading_history"))];
+  return [...who, h("div", { class: "grid2" },
+    h("div", {},
+      h("h3", {}, `${t("open_tickets")} (${hist.open_tickets_total})`), h("ul", { class: "tickets" }, hist.open_tickets.slice(0, 5).map(ticketLine).concat(hist.open_tickets.length ? [] : [empty()])),
+      h("h3", {}, `${t("recent_tickets")} (${hist.tickets.total})`), h("ul", { class: "tickets" }, hist.tickets.items.slice(0, 5).map(ticketLine))),
+    h("div", {},
+      h("h3", {}, t("products")), h("ul", {}, hist.assets.length ? hist.assets.map((a) => h("li", { dataset: { asset: a.id } },
+        a.product_name || a.product_model, " ", h("span", { class: `state state-${a.warranty_state}` }, label("warranty", a.warranty_state)),
+        ` · ${t("repairs")} ${a.repairs}`, repairFlag(a.repair_flag))) : [empty()]),
+      h("h3", {}, `${t("contacts")} (${hist.interactions_total})`), h("ul", { class: "contacts" }, hist.interactions.slice(0, 3).map((i) =>
+        h("li", {}, `${when(i.started_at).slice(0, 10)} ${label("channel", i.channel)} ${i.summary || ""}`)).concat(hist.interactions.length ? [] : [empty()])),
+      h("p", {}, `${t("repairs")}: ${hist.repairs.total} · ${t("satisfaction")}: ${hist.satisfaction.average ?? "—"} · NT$ ${hist.value.lifetime_amount.toLocaleString()}`))),
+    h("div", { class: "grid2 pop-assist" },
+      h("div", {}, h("h3", {}, t("suggested_answers")), h("div", { "data-kb-panel": true, "data-testid": "pop-kb" })),
+      h("div", {}, h("h3", {}, t("offers")), h("div", { "data-offers-panel": true, "data-testid": "pop-offers" })))];
+}
+
+function severalView(pop) {
+  return [h("h2", {}, t("shared_number")), h("ul", { class: "chooser" }, pop.customers.map((c) =>
+    h("li", {}, h("a", { href: `/desk/customers/${c.id}` }, c.name), " ", h("small", {}, c.city || ""))))];
+}
+
+function unknownView(entry) {
+  const results = h("ul", { id: "attach-results" });
+  const name = h("input", { name: "name", required: true, placeholder: t("name"), "aria-label": t("name") });
+  const create = h("form", { class: "inline-form", onsubmit: async (e) => {
+    e.preventDefault();
+    try { const c = await api("POST", "/api/customers", { name: name.value, phones: [entry.call.caller] }); location.href = `/desk/customers/${c.id}`; }
+    catch (err) { say(err.message); }
+  } }, name, h("button", { class: "primary", type: "submit" }, t("create_customer")));
+  const q = h("input", { name: "q", required: true, placeholder: t("find_customer"), "aria-label": t("find_customer") });
+  const find = h("form", { class: "inline-form", onsubmit: async (e) => {
+    e.preventDefault();
+    const found = await api("GET", `/api/customers?limit=5&q=${encodeURIComponent(q.value)}`);
+    results.replaceChildren(...(found.items.length ? found.items.map((c) => h("li", {}, h("button", { type: "button", onclick: async () => {
+      try { await api("POST", `/api/customers/${c.id}/phones`, { number: entry.call.caller }); location.href = `/desk/customers/${c.id}`; }
+      catch (err) { say(err.message); }
+    } }, `${c.name} ${c.city || ""}`))) : [empty()]));
+  } }, q, h("button", { type: "submit" }, t("attach_number")));
+  return [h("h2", {}, t("unknown_caller")), create, find, results];
+}
+
+function ticketForm(entry) {
+  const subject = h("input", { name: "subject", required: true, maxlength: "300", placeholder: t("ticket_subject"), "aria-label": t("ticket_subject") });
+  const kind = h("select", { name: "kind", "aria-label": t("kind") }, KINDS.map((k) => h("option", { value: k }, label("kind", k))));
+  const button = h("button", { class: "primary", type: "submit", disabled: !entry.call.id }, t("create_ticket"));
+  return h("form", { class: "inline-form", "data-testid": "ticket-from-call", onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      const ticket = await api("POST", `/api/calls/${entry.call.id}/ticket`, { subject: subject.value, kind: kind.value });
+      entry.call.ticket_id = ticket.id;
+      save();
+      location.href = `/desk/tickets/${ticket.id}`;
+    } catch (err) { say(err.message); }
+  } }, subject, kind, button);
+}
+
+function showDrawer(key) {
+  const entry = calls.get(key);
+  if (!entry) return hideDrawer();
+  shown = key;
+  const pop = entry.pop;
+  const body = !pop ? [h("h2", {}, entry.name || entry.call.caller_display || "")]
+    : pop.match === "single" ? singleView(pop) : pop.match === "several" ? severalView(pop) : unknownView(entry);
+  drawer.replaceChildren(...[
+    h("header", { class: "pop-head" },
+      h("span", { class: "ringing", "data-testid": "call-state" }, stateText(entry)),
+      h("strong", { "data-testid": "pop-caller" }, entry.call.caller_display || entry.call.caller || t("withheld")),
+      h("small", {}, entry.call.queue || ""),
+      h("button", { type: "button", class: "close", "data-close-drawer": true, "aria-label": t("close") }, "×")),
+    ...body,
+    entry.call.ticket_id ? h("p", {}, h("a", { href: `/desk/tickets/${entry.call.ticket_id}`, "data-testid": "ticket-link" }, `${t("ticket_created")} #${entry.call.ticket_id}`))
+      : entry.phase !== "ended" ? ticketForm(entry) : null].filter(Boolean));
+  drawer.hidden = false;
+  drawer.dataset.callId = key;
+  drawer.dataset.complete = pop && pop.complete ? "1" : "0";
+  if (pop && pop.match === "single" && pop.complete && pop.history) {
+    window.KbSuggest.load(drawer.querySelector("[data-testid=pop-kb]"), { customer_id: pop.history.customer.id, limit: 3 });
+    window.Offers.load(drawer.querySelector("[data-testid=pop-offers]"), pop.history.customer.id, "");
+  }
+  render();
+}
+
+function hideDrawer() { shown = null; drawer.hidden = true; render(); }
+
+// ---- socket, dialling, state ------------------------------------------------------------------------
+
+let link = null;
+function send(message) { if (link && link.send(message)) return true; say(t("offline")); return false; }
+function setState(state) { document.getElementById("agent-state").value = state; send({ type: "state", state }); }
+
+function handle(m) {
+  if (m.type === "screen_pop") onPop(m);
+  else if (m.type === "call_update") onUpdate(m);
+  else if (m.type === "dial_result") say(m.ok ? t("dial_ok") + " " + m.number : t("dial_failed") + " " + (m.code ? t("dial_" + m.code) : m.reason || ""));
+  else if (m.type === "display") location.href = m.customer_id ? `/desk/customers/${m.customer_id}` : `/desk/tickets/${m.ticket_id}`;
+  else if (m.type === "state") say(t("state_" + m.state));
+  else if (m.type === "reminder") say(`${t("reminder")}: ${m.title}`);
+  else if (m.type === "sla_escalation") say(`${t("sla_warning")} #${m.ticket_id} ${m.subject}`);
+}
+
+document.addEventListener("click", async (e) => {
+  const dial = e.target.closest("[data-dial]");
+  if (dial) { e.preventDefault(); if (send({ type: "dial", number: dial.dataset.dial })) say(`${t("dialling")} ${dial.textContent}`); return; }
+  const open = e.target.closest("[data-drawer]");
+  if (open) { if (shown === open.dataset.drawer) hideDrawer(); else showDrawer(open.dataset.drawer); return; }
+  if (e.target.closest("[data-close-drawer]")) { hideDrawer(); return; }
+  const dismiss = e.target.closest("[data-dismiss]");
+  if (dismiss) { calls.delete(dismiss.dataset.dismiss); if (shown === dismiss.dataset.dismiss) hideDrawer(); render(); return; }
+  const outcome = e.target.closest("[data-outcome]");
+  if (outcome) {
+    try { await api("POST", `/api/tasks/${outcome.dataset.taskId}/done`, { outcome: outcome.dataset.outcome }); outcome.closest("tr").remove(); say(t("task_done")); }
+    catch (err) { say(err.message); }
+  }
+});
+
+// Alt+W: to the wrap-up of the oldest call waiting for one.
+document.addEventListener("keydown", (e) => {
+  if (e.altKey && (e.key === "w" || e.key === "W")) {
+    const select = list.querySelector("[data-testid=wrapup-disposition]");
+    if (select) { e.preventDefault(); select.focus(); }
+  }
+});
+
+document.getElementById("agent-state").addEventListener("change", (e) => send({ type: "state", state: e.target.value }));
+
+if (desk) {
+  restore();
+  render();
+  link = reconnecting("/ws/agent", { onMessage: handle, onStatus: setStatus });
+  // Calls remembered from the page before that the server no longer has live are over: wrap them up.
+  setTimeout(() => {
+    for (const entry of calls.values()) if (entry.restored && entry.phase === "talking") entry.phase = "wrap_up";
+    render();
+  }, 3000);
+}

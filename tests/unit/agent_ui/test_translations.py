@@ -16,7 +16,7 @@ from agent_ui.qa_pages import QA_JS_STRINGS
 
 ROOT = Path(__file__).resolve().parents[3] / "agent_ui"
 # A template call with a plain literal: _("…") or _('…'), possibly with %-parameters after it.
-TEMPLATE_CALL = re.compile(r"""\b_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
+TEMPLATE_CALL = re.compile(r"""\b(?:_|ngettext)\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
 
 
 def _catalog(locale: str) -> dict[str, str]:
@@ -26,6 +26,8 @@ def _catalog(locale: str) -> dict[str, str]:
             for message in read_po(po, locale=locale):
                 if message.id and isinstance(message.id, str):
                     found[message.id] = str(message.string or "")
+                elif message.id:  # a plural: (singular, plural) → its first form
+                    found[message.id[0]] = str((message.string or ("",))[0])
     return found
 
 
