@@ -133,7 +133,7 @@ HOMES = {Role.AGENT: "/desk/tickets", Role.SUPERVISOR: "/wallboard", Role.QA: "/
 
 def home_for(role: str | None) -> str:
     """Where each role starts its day: agents their tickets, supervisors the wallboard, QA its dashboard."""
-    return HOMES.get(Role(role), "/desk") if role in Role._value2member_map_ else "/login"
+    return HOMES.get(Role(role), "/desk") if role is not None and role in Role._value2member_map_ else "/login"
 
 
 def _safe_next(target: str | None, role: str | None = None) -> str:
