@@ -46,8 +46,9 @@ function onPop(pop) {
   const customerId = pop.match === "single" ? (pop.history ? pop.history.customer.id : pop.customers[0] && pop.customers[0].id) : null;
   calls.set(key, { call: pop.call, pop, phase, since, name: callerName(pop), customerId, restored: false });
   render();
-  // A new call opens the drawer unless the agent is looking at another call's customer.
-  if (shown === null || shown === key) showDrawer(key);
+  // A call seen for the first time opens the drawer, unless the agent is looking at another call's
+  // customer; a call the agent already saw (replayed after opening another page) does not cover the page.
+  if (shown === key || (shown === null && !known)) showDrawer(key);
 }
 
 function onUpdate(m) {
@@ -105,7 +106,7 @@ function render() {
       h("strong", { "data-testid": "pop-customer-name" }, entry.name || entry.call.caller_display || t("withheld")),
       h("small", {}, entry.call.caller_display || entry.call.caller || "", entry.call.queue ? ` · ${entry.call.queue}` : ""),
       entry.phase !== "ended" ? h("span", { class: "timer", "data-testid": "call-timer", dataset: { since: entry.since } }, clockText((Date.now() - entry.since) / 1000)) : null,
-      h("button", { type: "button", "data-drawer": entry.call.call_id, "aria-expanded": String(shown === entry.call.call_id) }, t("show_customer")),
+      h("button", { type: "button", "data-testid": "show-customer", "data-drawer": entry.call.call_id, "aria-expanded": String(shown === entry.call.call_id) }, t("show_customer")),
       entry.phase === "wrap_up" ? wrapUpForm(entry) : null,
       entry.phase === "ended" ? h("button", { type: "button", "data-dismiss": entry.call.call_id, "aria-label": t("dismiss") }, "×") : null);
     return item;
