@@ -68,6 +68,10 @@ JS_STRINGS = {
     "repair_anomaly_technician": "Technician's repairs come back often",
     "repair_flags_found": "The repair scan found {n} new flags: see the QA alerts",
     "insert_into_reply": "Insert into reply", "inserted": "Inserted",
+    "wb_waiting": "waiting", "wb_longest_wait": "longest wait", "wb_service_level": "answered in 20 s (target {target}%)",
+    "wb_abandoned": "abandoned", "wb_answered": "Calls answered", "wb_aht": "Average handle time", "wb_calls": "Calls",
+    "wb_resolved": "Resolved", "wb_open": "Open", "wb_unassigned": "Unassigned", "wb_reassign": "Reassign ticket {id}",
+    "wb_reassigned": "Reassigned",
     "shared_number_short": "Shared number", "loading_history": "Loading the customer's history…",
     "call_wrap_up": "Wrap-up", "show_customer": "Customer", "dismiss": "Dismiss", "close": "Close",
     "disposition": "Disposition", "choose_disposition": "Choose a disposition…", "wrapup_note": "Wrap-up note",
@@ -233,8 +237,11 @@ async def customer_page(
 
 
 @get("/wallboard", guards=[requires(Role.ADMIN, Role.SUPERVISOR, Role.QA)], include_in_schema=False)
-async def wallboard_page(request: Request[Any, Any, Any]) -> Template:
-    return _page(request, "wallboard.html")
+async def wallboard_page(request: Request[Any, Any, Any], tv: bool = False) -> Template:
+    """The supervisor's board; `?tv=1` is the same board for a screen on the wall (big, no controls)."""
+    user = current_user(request)
+    controls = not tv and user is not None and user.role in (Role.ADMIN, Role.SUPERVISOR)
+    return _page(request, "wallboard.html", tv=tv, controls=controls)
 
 
 @get("/favicon.ico", guards=[public], include_in_schema=False, cache_control=CacheControlHeader(max_age=86400))
