@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.background_tasks import BackgroundTask
+from litestar.channels import ChannelsPlugin
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent_ui.pages import _page
-from contact_center import clock, messages
+from contact_center import clock, messages, realtime
 from contact_center.access.web import log_access
 from contact_center.auth.guards import DESK, STAFF, current_user, requires
 from contact_center.errors import DomainError, ValidationFailed
@@ -32,6 +34,15 @@ from contact_center.tickets import views as ticket_views
 
 PAGE_SIZE = 25
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
+
+
+def _changed(request: Request[Any, Any, Any], ticket_id: int, response: Template | Redirect) -> Template | Redirect:
+    """After the commit (a background task runs once the response is sent), colleagues with the ticket open
+    reload its conversation."""
+    channels = request.app.plugins.get(ChannelsPlugin)
+    message = {"type": "ticket_changed", "ticket_id": ticket_id, "user_id": _user_id(request)}
+    response.background = BackgroundTask(realtime.publish, channels, realtime.ticket(ticket_id), message)
+    return response
 
 
 def _htmx(request: Request[Any, Any, Any]) -> bool:
@@ -183,9 +194,9 @@ async def post_message(
         return _page(request, "tickets/_composer.html", status_code=422, error=_error_text(request, exc),
                      body=data.body, internal=internal, **context)  # fmt: skip
     if not _htmx(request):
-        return Redirect(f"/desk/tickets/{ticket_id}", status_code=303)
+        return _changed(request, ticket_id, Redirect(f"/desk/tickets/{ticket_id}", status_code=303))
     context = await _ticket_context(db_session, ticket_id)
-    return _page(request, "tickets/_after_message.html", internal=internal, **context)
+    return _changed(request, ticket_id, _page(request, "tickets/_after_message.html", internal=internal, **context))
 
 
 @dataclass
@@ -224,8 +235,9 @@ async def change_properties(
         context = await _ticket_context(db_session, ticket_id)
         return _page(request, "tickets/_side.html", status_code=422, error=_error_text(request, exc), **context)
     if not _htmx(request):
-        return Redirect(f"/desk/tickets/{ticket_id}", status_code=303)
-    return _page(request, "tickets/_after_change.html", saved=True, **await _ticket_context(db_session, ticket_id))
+        return _changed(request, ticket_id, Redirect(f"/desk/tickets/{ticket_id}", status_code=303))
+    context = await _ticket_context(db_session, ticket_id)
+    return _changed(request, ticket_id, _page(request, "tickets/_after_change.html", saved=True, **context))
 
 
 @dataclass

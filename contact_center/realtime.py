@@ -1,8 +1,8 @@
 """The one way out to the sockets: `publish(channels, channel, message)`.
 
-Channel names: `agent:{user_id}` (one agent's desktop), `supervisors`, `bridge` (commands to the
-PBX bridge). Messages are JSON. Callers publish only after their transaction committed, so no
-desktop ever sees a call or ticket that is not in the database.
+Channel names: `agent:{user_id}` (one agent's desktop), `ticket:{id}` (the desktops with it open),
+`supervisors`, `bridge` (commands to the PBX bridge). Messages are JSON. Callers publish only after
+their transaction committed, so no desktop ever sees a call or ticket that is not in the database.
 """
 
 from __future__ import annotations
@@ -22,6 +22,11 @@ _encoder = msgspec.json.Encoder()
 
 def agent(user_id: int) -> str:
     return f"agent:{user_id}"
+
+
+def ticket(ticket_id: int) -> str:
+    """Everyone with this ticket open: who else is there or typing, and that it changed."""
+    return f"ticket:{ticket_id}"
 
 
 def publish(channels: ChannelsPlugin, channel: str, message: object) -> None:

@@ -16,11 +16,12 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
 from litestar import WebSocket, websocket
-from litestar.channels import ChannelsPlugin
+from litestar.channels import ChannelsPlugin, Subscriber
 from litestar.exceptions import WebSocketDisconnect
 
 from contact_center import phones, realtime
@@ -157,6 +158,7 @@ async def agent_socket(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugi
             await send(message)
 
     local.attach(user.id, send)
+    watch = TicketWatch(channels, send, user.id, user.display_name)
     SOCKETS.labels("agent").inc()
     subscription = channels.start_subscription([realtime.agent(user.id)])
     redis = socket.app.state.redis_channels
@@ -169,8 +171,9 @@ async def agent_socket(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugi
             if user.extension:
                 await _replay_live_pops(socket, user.extension)
             await socket.send_data('{"type":"ready"}', mode="text")
-            await _commands(socket, channels, user.id, user.extension)
+            await _commands(socket, channels, user.id, user.extension, watch)
     finally:
+        await watch.close()
         if redis is not None:
             redis.on_reconnect.discard(missed.set)
         resync.cancel()
@@ -187,14 +190,68 @@ async def _resync_after_outages(socket: WebSocket[Any, Any, Any], extension: str
                 await _replay_live_pops(socket, extension)
 
 
+PRESENCE_STATES = ("viewing", "typing", "left")
+
+
+class TicketWatch:
+    """Collision on a ticket: the desktop says which ticket it has open and whether its agent is typing;
+    everyone with the same ticket open hears it (and hears when the ticket changes). One ticket at a time
+    per desktop; no state on the server beyond this subscription, so it works across app instances."""
+
+    def __init__(self, channels: ChannelsPlugin, send: Callable[[bytes], Awaitable[None]], user_id: int,
+                 name: str) -> None:  # fmt: skip
+        self.channels, self.send, self.user_id, self.name = channels, send, user_id, name
+        self.ticket_id: int | None = None
+        self.subscriber: Subscriber | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    async def _forward(self, subscriber: Subscriber) -> None:
+        async for event in subscriber.iter_events():
+            await self.send(event)
+
+    async def close(self) -> None:
+        if self.ticket_id is not None:
+            self._announce(self.ticket_id, "left")
+        if self.task is not None:
+            self.task.cancel()
+        if self.subscriber is not None:
+            await self.channels.unsubscribe(self.subscriber)
+        self.ticket_id = self.subscriber = self.task = None
+
+    def _announce(self, ticket_id: int, state: str) -> None:
+        message = {"type": "ticket_presence", "ticket_id": ticket_id, "user_id": self.user_id, "name": self.name,
+                   "state": state}  # fmt: skip
+        realtime.publish(self.channels, realtime.ticket(ticket_id), message)
+
+    async def update(self, ticket_id: int, state: str) -> None:
+        if ticket_id != self.ticket_id:
+            await self.close()
+            if state == "left":
+                return
+            self.ticket_id = ticket_id
+            self.subscriber = await self.channels.subscribe([realtime.ticket(ticket_id)])
+            self.task = asyncio.create_task(self._forward(self.subscriber))
+        self._announce(ticket_id, state)
+        if state == "left":
+            await self.close()
+
+
 async def _commands(
-    socket: WebSocket[Any, Any, Any], channels: ChannelsPlugin, user_id: int, extension: str | None
+    socket: WebSocket[Any, Any, Any],
+    channels: ChannelsPlugin,
+    user_id: int,
+    extension: str | None,
+    watch: TicketWatch,
 ) -> None:
     try:
         async for command in socket.iter_json():
             if not isinstance(command, dict):
                 continue
-            if command.get("type") == "dial":
+            if command.get("type") == "ticket_presence":
+                ticket_id, state = command.get("ticket_id"), command.get("state")
+                if isinstance(ticket_id, int) and 0 < ticket_id < 2**63 and state in PRESENCE_STATES:
+                    await watch.update(ticket_id, str(state))
+            elif command.get("type") == "dial":
                 await _dial(socket, channels, extension, str(command.get("number", "")))
             elif command.get("type") == "state" and command.get("state") in AGENT_STATES:
                 # Stored on the agent's routing profile: routing and the wallboard read it from there.

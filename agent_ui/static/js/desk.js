@@ -232,7 +232,12 @@ let link = null;
 function send(message) { if (link && link.send(message)) return true; say(t("offline")); return false; }
 function setState(state) { document.getElementById("agent-state").value = state; send({ type: "state", state }); }
 
+// Other parts of the page (the ticket page's collision) talk through the same socket, by events.
+window.addEventListener("desk:send", (e) => { if (link) link.send(e.detail); });
+
 function handle(m) {
+  window.dispatchEvent(new CustomEvent("desk:message", { detail: m }));
+  if (m.type === "ready") window.dispatchEvent(new CustomEvent("desk:ready"));
   if (m.type === "screen_pop") onPop(m);
   else if (m.type === "call_update") onUpdate(m);
   else if (m.type === "dial_result") say(m.ok ? t("dial_ok") + " " + m.number : t("dial_failed") + " " + (m.code ? t("dial_" + m.code) : m.reason || ""));

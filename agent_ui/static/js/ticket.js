@@ -1,6 +1,6 @@
 // The ticket page: suggested articles with "insert into reply", the customer's offers, the composer's
 // keys, and who else has the ticket open. The forms themselves are htmx (server-rendered parts).
-import { api, insertAtCaret, t } from "./common.js";
+import { api, fill, h, insertAtCaret, t } from "./common.js";
 
 const page = document.getElementById("ticket");
 const ticketId = Number(page.dataset.ticket);
@@ -46,4 +46,43 @@ document.addEventListener("keydown", (e) => {
 // After htmx swaps the composer in, keep the caret in it (an agent types message after message).
 document.body.addEventListener("htmx:afterSwap", (e) => { if (e.detail.target.id === "composer") box()?.focus(); });
 
-export { ticketId };
+// Collision: who else has this ticket open, and who is typing; the conversation follows their changes.
+const me = Number(document.getElementById("desk")?.dataset.user) || 0;
+const presenceBox = document.getElementById("ticket-presence");
+const others = new Map();  // user_id → { name, state, at }
+const tell = (state) => window.dispatchEvent(new CustomEvent("desk:send", { detail: { type: "ticket_presence", ticket_id: ticketId, state } }));
+
+function drawPresence() {
+  const now = Date.now();
+  for (const [id, who] of others) if (now - who.at > 45000 || who.state === "left") others.delete(id);
+  presenceBox.replaceChildren(...[...others.values()].map((who) => h("span", { class: `presence presence-${who.state}`, "data-testid": "presence-user", dataset: { state: who.state } },
+    who.state === "typing" ? fill(t("is_typing"), { name: who.name }) : fill(t("is_viewing"), { name: who.name }))));
+  presenceBox.hidden = others.size === 0;
+}
+
+if (presenceBox) {
+  window.addEventListener("desk:ready", () => tell("viewing"));
+  window.addEventListener("desk:message", (e) => {
+    const m = e.detail;
+    if (m.ticket_id !== ticketId || m.user_id === me) return;
+    if (m.type === "ticket_presence") {
+      const known = others.has(m.user_id);
+      others.set(m.user_id, { name: m.name, state: m.state, at: Date.now() });
+      if (!known && m.state !== "left") tell("viewing");  // a newcomer learns we are here too
+      drawPresence();
+    } else if (m.type === "ticket_changed") {
+      window.htmx.ajax("GET", `/desk/tickets/${ticketId}/conversation`, { target: "#conversation", swap: "outerHTML" });
+    }
+  });
+  let typingUntil = 0;
+  box()?.addEventListener("input", () => {
+    if (Date.now() > typingUntil) tell("typing");
+    typingUntil = Date.now() + 4000;
+  });
+  setInterval(() => {
+    tell(Date.now() < typingUntil ? "typing" : "viewing");
+    drawPresence();
+  }, 5000);
+  window.addEventListener("pagehide", () => tell("left"));
+}
+
