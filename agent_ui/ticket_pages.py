@@ -120,7 +120,7 @@ async def ticket_views_page(
 
 @dataclass
 class BulkForm:
-    ticket_ids: list[int] = field(default_factory=list)
+    ticket_ids: list[str] | str = field(default_factory=list)  # one ticked box arrives as a single value
     status: str = ""
     assignee_id: str = ""
     priority: str = ""
@@ -142,8 +142,10 @@ async def bulk_change(
     back = data.back if data.back.startswith("/desk/tickets") else "/desk/tickets"
     try:
         if change == s.TicketUpdate():
-            raise ValidationFailed("choose a change to make", field="change")
-        done = await ticket_views.bulk_update(db_session, data.ticket_ids, change, _user_id(request))
+            raise ValidationFailed("choose a change to make")
+        chosen = [data.ticket_ids] if isinstance(data.ticket_ids, str) else data.ticket_ids
+        ids = [number for value in chosen if (number := _int(value, "ticket_ids")) is not None]
+        done = await ticket_views.bulk_update(db_session, ids, change, _user_id(request))
     except DomainError as exc:
         return _page(request, "tickets/_bulk_result.html", status_code=422, error=_error_text(request, exc))
     if _htmx(request):

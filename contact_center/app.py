@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_ui import pages
 from agent_ui.admin_pages import ADMIN_ROUTES
+from agent_ui.desk_lists_pages import DESK_LIST_ROUTES
 from agent_ui.portal_pages import PORTAL_ROUTES
 from agent_ui.qa_pages import QA_ROUTES
 from agent_ui.ticket_pages import TICKET_ROUTES
@@ -166,6 +167,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *ADMIN_ROUTES,
             *QA_ROUTES,
             *TICKET_ROUTES,
+            *DESK_LIST_ROUTES,
         ],
         plugins=[SQLAlchemyPlugin(config=db_config), channels],
         middleware=[

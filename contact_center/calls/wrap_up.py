@@ -42,10 +42,10 @@ def _check_labels(label_zh: str | None, label_en: str | None) -> None:
 async def create_disposition(session: AsyncSession, data: s.DispositionCreate) -> s.Disposition:
     code = data.code.strip().lower()
     if not code or not set(code) <= CODE_CHARACTERS:
-        raise ValidationFailed("code may use a-z, 0-9 and _ only", field="code")
+        raise ValidationFailed("code must use a-z, 0-9 and _ only")
     _check_labels(data.label_zh, data.label_en)
     if await repository.disposition_by_code(session, code) is not None:
-        raise Conflict("a disposition {code} exists already", field="code", code=code)
+        raise Conflict("code: a disposition {code} exists already", code=code)
     row = Disposition(code=code, label_zh=data.label_zh.strip(), label_en=data.label_en.strip(),
                       position=data.position, active=data.active)  # fmt: skip
     session.add(row)
@@ -81,7 +81,7 @@ async def wrap_up(
         raise Conflict("this call is wrapped up already")
     disposition = await repository.disposition_by_code(session, data.disposition)
     if disposition is None or not disposition.active:
-        raise ValidationFailed("unknown disposition {code}", field="disposition", code=data.disposition)
+        raise ValidationFailed("disposition: no active disposition {code}", code=data.disposition)
     note = (data.note or "").strip() or None
     now = dt.datetime.now(dt.UTC)
     call.extra = {**(call.extra or {}), "wrap_up": {"disposition": disposition.code, "note": note, "by": user_id,

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contact_center.customers import history as customer_history
 from contact_center.customers import schemas as customer_schemas
 from contact_center.sla import service as sla_service
-from contact_center.tickets import repository
+from contact_center.tickets import macros, repository
 from contact_center.tickets import schemas as s
 from contact_center.tickets import service as ticket_service
 from contact_center.tickets.workflow import TRANSITIONS
@@ -77,6 +77,7 @@ class TicketPage(msgspec.Struct):
     follow_ups: list[FollowUp]
     transitions: list[str]
     choices: Choices
+    macros: list[macros.MacroOut]
 
 
 async def entries(session: AsyncSession, ticket_id: int) -> list[Entry]:
@@ -129,4 +130,5 @@ async def ticket_page(session: AsyncSession, ticket_id: int, now: dt.datetime | 
                              outcome=t.outcome) for t, owner in await repository.follow_ups(session, ticket_id)],
         transitions=sorted(TRANSITIONS.get(ticket.status, frozenset())),
         choices=await choices(session),
+        macros=await macros.macros(session),
     )  # fmt: skip

@@ -47,22 +47,25 @@ def _fields(body: str) -> list[str]:
     try:
         return [name for _, name, _, _ in string.Formatter().parse(body) if name is not None]
     except ValueError:
-        raise ValidationFailed("the body has an unmatched brace", field="body") from None
+        raise ValidationFailed("body: an unmatched brace") from None
 
 
 def _check(data: MacroIn) -> None:
     if not data.title.strip():
-        raise ValidationFailed("title must not be empty", field="title")
+        raise ValidationFailed("title must not be empty")
     if not data.body.strip():
-        raise ValidationFailed("body must not be empty", field="body")
+        raise ValidationFailed("body must not be empty")
     if len(data.body) > MAX_BODY:
-        raise ValidationFailed("body is longer than {max_body} characters", field="body", max_body=MAX_BODY)
+        raise ValidationFailed("body must be at most {max_body} characters", max_body=MAX_BODY)
     if data.lang not in LANGS:
         raise ValidationFailed("{field} must be one of {choices}", field="lang", choices=", ".join(LANGS))
     unknown = sorted({name for name in _fields(data.body) if name not in PLACEHOLDERS})
     if unknown:
-        raise ValidationFailed("unknown placeholder {names}; use {choices}", field="body",
-                               names=", ".join(unknown), choices=", ".join(PLACEHOLDERS))  # fmt: skip
+        raise ValidationFailed(
+            "body: unknown placeholder {names}; use {choices}",
+            names=", ".join(unknown),
+            choices=", ".join(PLACEHOLDERS),
+        )
 
 
 async def macros(session: AsyncSession, *, active_only: bool = True) -> list[MacroOut]:

@@ -94,7 +94,7 @@ def _filter_conditions(f: ViewFilters) -> list[ColumnElement[bool]]:
     _check("channel", f.channel, CHANNELS)
     _check("tier", f.tier, TIERS)
     if f.created_from and f.created_to and f.created_from > f.created_to:
-        raise ValidationFailed("created_from must not be after created_to", field="created_from")
+        raise ValidationFailed("created_from must not be after created_to")
     conditions: list[ColumnElement[bool]] = []
     for field in ("status", "priority", "kind", "channel", "queue_id", "assignee_id"):
         value = getattr(f, field)
@@ -150,9 +150,9 @@ async def bulk_update(
 ) -> int:
     """The same change on several tickets, all or none (one ticket that cannot take it stops them all)."""
     if not ticket_ids:
-        raise ValidationFailed("choose at least one ticket", field="ticket_ids")
+        raise ValidationFailed("ticket_ids: choose at least one ticket")
     if len(ticket_ids) > MAX_BULK:
-        raise ValidationFailed("at most {max_bulk} tickets at once", field="ticket_ids", max_bulk=MAX_BULK)
+        raise ValidationFailed("ticket_ids: at most {max_bulk} tickets at once", max_bulk=MAX_BULK)
     for ticket_id in sorted(set(ticket_ids)):  # a fixed order: two bulk changes never deadlock
         await ticket_service.update(session, ticket_id, change, actor_id)
     return len(set(ticket_ids))

@@ -27,13 +27,27 @@ document.addEventListener("click", async (e) => {
   } catch (err) { insert.insertAdjacentText("afterend", ` ${err.message}`); }
 });
 
-// Ctrl/⌘+Enter sends; Alt+N switches between a reply and an internal note.
+// A canned reply, filled for this ticket by the server, goes in at the caret.
+document.addEventListener("change", async (e) => {
+  const picker = e.target.closest("[data-macro-picker]");
+  if (!picker || !picker.value || !box()) return;
+  try {
+    const rendered = await api("POST", `/api/macros/${picker.value}/render`, { ticket_id: ticketId });
+    insertAtCaret(box(), rendered.text);
+  } catch (err) { picker.insertAdjacentText("afterend", ` ${err.message}`); }
+  picker.value = "";
+});
+
+// Ctrl/⌘+Enter sends; Alt+N switches between a reply and an internal note; Alt+M picks a canned reply.
 document.addEventListener("keydown", (e) => {
   const area = box();
   if (!area) return;
   if ((e.ctrlKey || e.metaKey) && e.key === "Enter" && document.activeElement === area) {
     e.preventDefault();
     area.form.requestSubmit();
+  } else if (e.altKey && (e.key === "m" || e.key === "M")) {
+    const picker = document.querySelector("[data-macro-picker]");
+    if (picker) { e.preventDefault(); picker.focus(); }
   } else if (e.altKey && (e.key === "n" || e.key === "N")) {
     e.preventDefault();
     const radios = [...area.form.querySelectorAll("input[name=internal]")];
