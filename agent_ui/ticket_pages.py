@@ -114,7 +114,7 @@ async def ticket_views_page(
     choices = await conversation.choices(db_session)
     name = "tickets/_list.html" if _htmx(request) else "tickets/views.html"
     return _page(request, name, status_code=422 if error else 200, found=found, views=ticket_views.VIEWS,
-                 chosen=chosen, error=error, choices=choices, now=dt.datetime.now(dt.UTC),
+                 chosen=chosen, error=error, choices=choices, now=clock.now(),
                  self_url=request.url.path + (f"?{request.url.query}" if request.url.query else ""))  # fmt: skip
 
 
@@ -157,7 +157,7 @@ async def bulk_change(
 
 async def _ticket_context(db_session: AsyncSession, ticket_id: int) -> dict[str, Any]:
     page = await conversation.ticket_page(db_session, ticket_id)
-    return {"p": page, "t": page.ticket, "now": dt.datetime.now(dt.UTC)}
+    return {"p": page, "t": page.ticket, "now": clock.now()}
 
 
 @get("/desk/tickets/{ticket_id:int}", guards=[requires(*STAFF)], include_in_schema=False)

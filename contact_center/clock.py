@@ -22,3 +22,9 @@ def local_date(at: dt.datetime) -> dt.date:
 def day_start(day: dt.date) -> dt.datetime:
     """The instant (UTC) a Taipei day begins: date filters given in days select by it."""
     return dt.datetime.combine(day, dt.time(), TAIPEI).astimezone(dt.UTC)
+
+
+def now() -> dt.datetime:
+    """The current instant, in UTC (how every time is stored and computed): the one clock services read, so
+    a test or a replay can move it in one place."""
+    return dt.datetime.now(dt.UTC)

@@ -35,7 +35,7 @@ async def run_sweep(sessions: async_sessionmaker[AsyncSession], publish: Publish
     async with sessions() as session, session.begin():
         notices = [(n.channel, n.message) for n in await escalation.sweep(session)]
     async with sessions() as session, session.begin():
-        notices += await task_service.due_reminders(session, dt.datetime.now(dt.UTC))
+        notices += await task_service.due_reminders(session, clock.now())
     for channel, message in notices:
         await publish(channel, msgspec.json.encode(message))
     return len(notices)
@@ -44,7 +44,7 @@ async def run_sweep(sessions: async_sessionmaker[AsyncSession], publish: Publish
 async def run_followups(sessions: async_sessionmaker[AsyncSession]) -> int:
     """Creates the proactive call-backs of the day (each once)."""
     async with sessions() as session, session.begin():
-        return await proactive.create_followups(session, dt.datetime.now(dt.UTC))
+        return await proactive.create_followups(session, clock.now())
 
 
 async def run_retrain(sessions: async_sessionmaker[AsyncSession], models_dir: Path) -> str | None:

@@ -54,7 +54,7 @@ async def _enqueue_scan(redis_url: str) -> bool:
 
     pool = await create_pool(RedisSettings.from_dsn(redis_url))
     try:
-        job_id = f"anomaly_scan:{dt.datetime.now(dt.UTC):%Y-%m-%dT%H:%M}"
+        job_id = f"anomaly_scan:{clock.now():%Y-%m-%dT%H:%M}"
         return await pool.enqueue_job("anomaly_scan", _job_id=job_id) is not None
     finally:
         await pool.aclose()

@@ -16,6 +16,7 @@ from typing import Any, Final
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
 from contact_center.analytics import flags_repository as repository
 from contact_center.analytics.batch_defects import ModelFlag
 from contact_center.analytics.rework import TechnicianFlag
@@ -145,7 +146,7 @@ async def record(
     stored = await repository.by_subjects(session, [(f.kind, f.subject) for f in unique])
     news: list[Row] = []
     fresh: list[dict[str, Any]] = []
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     for f in unique:
         row = stored.get((f.kind, f.subject))
         if row is None:
@@ -186,7 +187,7 @@ async def acknowledge(session: AsyncSession, flag_id: int, user_id: int | None) 
     if row.status == CLEARED:
         raise Conflict("repair flag {flag_id} is cleared: the latest scan no longer finds it", flag_id=flag_id)
     if row.status == OPEN:
-        row.status, row.acknowledged_by, row.acknowledged_at = ACKNOWLEDGED, user_id, dt.datetime.now(dt.UTC)
+        row.status, row.acknowledged_by, row.acknowledged_at = ACKNOWLEDGED, user_id, clock.now()
         await session.flush()
     return to_schema(row)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
 from contact_center.auth import repository, two_factor
 from contact_center.auth.passwords import hash_password_off_loop, verify_password_off_loop
 from contact_center.auth.schemas import CurrentUser
@@ -120,7 +121,7 @@ async def revoke_token(session: AsyncSession, token_id: int) -> TokenInfo:
     token = await repository.get_token(session, token_id)
     if token is None:
         raise NotFound("no token {token_id}", token_id=token_id)
-    token.revoked_at = token.revoked_at or dt.datetime.now(dt.UTC)
+    token.revoked_at = token.revoked_at or clock.now()
     await session.flush()
     user = await repository.get_user(session, token.user_id)
     return TokenInfo(id=token.id, username=user.username if user else "?", label=token.label, scope=token.scope,
@@ -207,7 +208,7 @@ async def end_sessions(session: AsyncSession, user_id: int) -> None:
     """Every session cookie of this user issued until now is refused from now on (all their browsers)."""
     user = await repository.get_user(session, user_id)
     if user is not None:
-        user.sessions_revoked_at = dt.datetime.now(dt.UTC)
+        user.sessions_revoked_at = clock.now()
         await session.flush()
 
 
@@ -218,6 +219,6 @@ async def set_active(session: AsyncSession, user_id: int, active: bool) -> Curre
         raise NotFound("no user {user_id}", user_id=user_id)
     user.is_active = active
     if not active:
-        user.sessions_revoked_at = dt.datetime.now(dt.UTC)
+        user.sessions_revoked_at = clock.now()
     await session.flush()
     return to_current_user(user)

@@ -8,7 +8,6 @@ code from the authenticator app: only then does sign-in ask for codes.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -18,6 +17,7 @@ import pyotp
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
 from contact_center.auth import repository
 from contact_center.errors import DomainError, NotFound, ValidationFailed
 from contact_center.models import User
@@ -75,7 +75,7 @@ async def confirm(session: AsyncSession, user_id: int, code: str, secret_key: st
         raise ValidationFailed("code: not the code the authenticator app shows now")
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
     user.recovery_codes = [_hash(c) for c in codes]
-    user.totp_enabled_at = dt.datetime.now(dt.UTC)
+    user.totp_enabled_at = clock.now()
     await session.flush()
     return codes
 
@@ -87,7 +87,7 @@ async def enrol_now(session: AsyncSession, user_id: int, secret_key: str) -> tup
     user = await _user(session, user_id)
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
     user.recovery_codes = [_hash(c) for c in codes]
-    user.totp_enabled_at = dt.datetime.now(dt.UTC)
+    user.totp_enabled_at = clock.now()
     await session.flush()
     return setup, codes
 

@@ -3,11 +3,10 @@ customer's contact record and, as an internal note, on the call's ticket."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
 from contact_center.calls import repository
 from contact_center.calls import schemas as s
 from contact_center.calls.screen_pop import to_schema
@@ -83,7 +82,7 @@ async def wrap_up(
     if disposition is None or not disposition.active:
         raise ValidationFailed("disposition: no active disposition {code}", code=data.disposition)
     note = (data.note or "").strip() or None
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     call.extra = {**(call.extra or {}), "wrap_up": {"disposition": disposition.code, "note": note, "by": user_id,
                                                    "at": now.isoformat()}}  # fmt: skip
     text = label(disposition, locale) + (

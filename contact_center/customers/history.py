@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
 from contact_center.analytics import flags
 from contact_center.clock import TAIPEI
 from contact_center.customers import history_repository as repository
@@ -94,7 +95,7 @@ async def history(
 ) -> s.CustomerHistory:
     """Everything we know about a customer; every list bounded, the ticket history paginated."""
     check_window(tickets_limit, tickets_offset, max_limit=MAX_TICKETS_PAGE)
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     today = now.astimezone(TAIPEI).date()
     customer = await get(session, customer_id)
     assets = await repository.assets(session, customer_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -12,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
 from contact_center.models import Asset, Customer, CustomerPhone, Interaction, Purchase, Ticket, User
 
 Model = type[Customer] | type[Asset] | type[Purchase] | type[Ticket] | type[Interaction]
@@ -160,7 +160,7 @@ async def write_batch(session: AsyncSession, kind: str, batch: list[tuple[int, A
     if kind == "interactions":
         await _map_agents(session, rows)
     if hasattr(model, "updated_at"):
-        now = dt.datetime.now(dt.UTC)
+        now = clock.now()
         for row in rows:
             row["updated_at"] = now
     ids = [row["external_id"] for row in rows]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
 from contact_center.customers import service as customer_service
 from contact_center.errors import ValidationFailed
 from contact_center.interactions import repository
@@ -46,7 +46,7 @@ async def log(session: AsyncSession, customer_id: int, data: s.InteractionCreate
             raise ValidationFailed("ticket {ticket_id} is not this customer's", ticket_id=data.ticket_id)
     item = Interaction(
         customer_id=customer_id, ticket_id=data.ticket_id, channel=data.channel, direction=data.direction,
-        started_at=data.started_at or dt.datetime.now(dt.UTC), duration_seconds=data.duration_seconds,
+        started_at=data.started_at or clock.now(), duration_seconds=data.duration_seconds,
         agent_id=agent_id, summary=data.summary.strip(), extra={},
     )  # fmt: skip
     session.add(item)

@@ -17,6 +17,7 @@ import msgspec
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
 from contact_center.bounded import LongText, Text8, Text16, Text64, Text100, Text300, Text500
 from contact_center.errors import Conflict, NotFound, ValidationFailed
 from contact_center.imports.service import ImportReport
@@ -130,7 +131,7 @@ async def create(session: AsyncSession, data: ArticleWrite, actor_id: int | None
     values = _clean(data)
     if data.external_id and await by_external_id(session, data.external_id):
         raise Conflict("an article with external_id {external_id!r} exists", external_id=data.external_id)
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     article = KbArticle(**values, external_id=data.external_id or f"tmp-{now.timestamp()}", helpful=0, not_helpful=0,
                         created_at=now, updated_at=now)  # fmt: skip
     session.add(article)
@@ -150,7 +151,7 @@ async def update(session: AsyncSession, article_id: int, data: ArticleWrite, act
         raise ValidationFailed("external_id cannot change (other systems refer to it)")
     if all(getattr(article, k) == v for k, v in values.items()):
         return article
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     session.add(KbRevision(article_id=article.id, actor_id=actor_id, at=now, snapshot=_snapshot(article)))
     for field, value in values.items():
         setattr(article, field, value)
@@ -206,12 +207,12 @@ async def record_feedback(session: AsyncSession, article_id: int, data: Feedback
     """Stores a vote and keeps the article's counters (what the ranking reads) in step."""
     article = await get(session, article_id)
     session.add(KbFeedback(article_id=article.id, user_id=user_id, query=data.query.strip()[:500], helpful=data.helpful,
-                           at=dt.datetime.now(dt.UTC)))  # fmt: skip
+                           at=clock.now()))  # fmt: skip
     if data.helpful:
         article.helpful += 1
     else:
         article.not_helpful += 1
-    article.updated_at = dt.datetime.now(dt.UTC)  # the search indexes pick the new counts up
+    article.updated_at = clock.now()  # the search indexes pick the new counts up
     await session.flush()
     return article
 
@@ -227,7 +228,7 @@ async def add_synonym_group(session: AsyncSession, data: SynonymGroupIn) -> Syno
         raise ValidationFailed("a synonym group needs at least two different words")
     if len(words) > 30 or any(len(w) > 40 for w in words):
         raise ValidationFailed("a synonym group has at most 30 words of at most 40 characters")
-    group = KbSynonymGroup(words=words, created_at=dt.datetime.now(dt.UTC))
+    group = KbSynonymGroup(words=words, created_at=clock.now())
     session.add(group)
     await session.flush()
     return SynonymGroup(id=group.id, words=words)

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
 from contact_center.bounded import Id, Int32, LongText, Text64
 from contact_center.errors import ValidationFailed
 from contact_center.models import Asset, KbArticle, KbFeedback, KbSynonymGroup, Ticket
@@ -177,7 +178,7 @@ def _article_product(state: _State, product: str | None) -> str | None:
 async def customer_context(session: AsyncSession, customer_id: int) -> tuple[str, str | None]:
     """What the caller is probably calling about: their open tickets, then recent complaints (text),
     and the product of the most recent of those (to filter articles)."""
-    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=90)
+    since = clock.now() - dt.timedelta(days=90)
     rows = (
         await session.execute(
             select(Ticket.subject, Ticket.description, Asset.product_model)

@@ -8,7 +8,6 @@ in `nlp_models` from the shared var directory and checks for a newer one every `
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import time
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import structlog
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
 from contact_center.bounded import LongText
 from contact_center.errors import DomainError, ValidationFailed
 from contact_center.models import NlpModel, Ticket
@@ -92,7 +92,7 @@ async def train_and_activate(
     existing.metrics, existing.active, existing.trained_at = (
         result.classifier.meta.get("metrics", {}),
         True,
-        dt.datetime.now(dt.UTC),
+        clock.now(),
     )
     existing.path = str(path)
     await session.flush()

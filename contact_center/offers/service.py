@@ -249,7 +249,7 @@ async def respond(session: AsyncSession, offer_id: int, data: ResponseIn, user_i
     if data.ticket_id is not None and await session.get(Ticket, data.ticket_id) is None:
         raise ValidationFailed("ticket_id {ticket_id} does not exist", ticket_id=data.ticket_id)
     row = OfferResponse(offer_id=offer_id, customer_id=data.customer_id, response=data.response, user_id=user_id,
-                        ticket_id=data.ticket_id, note=data.note.strip()[:500], at=dt.datetime.now(dt.UTC))  # fmt: skip
+                        ticket_id=data.ticket_id, note=data.note.strip()[:500], at=clock.now())  # fmt: skip
     session.add(row)
     await session.flush()
     return ResponseOut(id=row.id, offer_id=offer_id, customer_id=data.customer_id, response=row.response, at=row.at)
@@ -265,7 +265,7 @@ async def _record_shown(session: AsyncSession, customer_id: int, offer_ids: list
     if not offer_ids:
         return
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     await session.execute(
         insert(OfferImpression)
         .values([{"offer_id": i, "customer_id": customer_id, "day": today, "at": now} for i in offer_ids])
@@ -308,7 +308,7 @@ async def refresh_coownership(session: AsyncSession) -> int:
     if row is None:
         row = Snapshot(name=COOWNERSHIP)
         session.add(row)
-    row.data, row.computed_at = stats.to_dict(), dt.datetime.now(dt.UTC)
+    row.data, row.computed_at = stats.to_dict(), clock.now()
     await session.flush()
     _coownership.forget()
     return stats.customers

@@ -231,7 +231,7 @@ async def reply(session: AsyncSession, customer_id: int, user_id: int, ticket_id
             max_message_length=ticket_service.MAX_MESSAGE_LENGTH,
         )
     found = await _own_ticket(session, customer_id, ticket_id, lock=True)
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     if found.status == "closed":
         raise Conflict("this ticket is closed: please open a new one")
     if found.status == "resolved" and found.resolved_at and now - found.resolved_at > dt.timedelta(days=REOPEN_DAYS):
@@ -283,7 +283,7 @@ def _sign(secret: str, payload: bytes) -> str:
 
 def csat_token(secret: str, ticket_id: int, now: dt.datetime | None = None) -> str:
     """A link token for rating one ticket without signing in (sent by e-mail or SMS), valid 14 days."""
-    expires = int(((now or dt.datetime.now(dt.UTC)) + dt.timedelta(days=CSAT_LINK_DAYS)).timestamp())
+    expires = int(((now or clock.now()) + dt.timedelta(days=CSAT_LINK_DAYS)).timestamp())
     payload = f"{ticket_id}.{expires}".encode()
     return f"{ticket_id}.{expires}.{_sign(secret, payload)}"
 
@@ -297,6 +297,6 @@ def check_csat_token(secret: str, token: str, now: dt.datetime | None = None) ->
         raise ValidationFailed("this rating link is not valid") from None
     if not hmac.compare_digest(signature, _sign(secret, payload)):
         raise ValidationFailed("this rating link is not valid")
-    if int(expires) < (now or dt.datetime.now(dt.UTC)).timestamp():
+    if int(expires) < (now or clock.now()).timestamp():
         raise ValidationFailed("this rating link has expired")
     return int(ticket_id)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
 from contact_center.errors import NotFound, ValidationFailed
 from contact_center.models import AgentProfile, Customer, Queue, Ticket, TicketEvent, User
 from contact_center.routing import repository
@@ -68,7 +67,7 @@ async def _assign(session: AsyncSession, ticket: Ticket, user_id: int, reason: s
     ticket.assignee_id = user_id
     profile = await repository.profile(session, user_id)
     if profile is not None:
-        repository.touch(profile, dt.datetime.now(dt.UTC))
+        repository.touch(profile, clock.now())
     _event(session, ticket, "assigned", actor_id, field="assignee_id", before=before, after=user_id, reason=reason)
     await session.flush()
 
@@ -182,5 +181,5 @@ async def set_presence(session: AsyncSession, user_id: int, presence: str) -> No
     profile = await _profile(session, user_id)
     if profile.presence != presence:
         profile.presence = presence
-        profile.presence_since = dt.datetime.now(dt.UTC)
+        profile.presence_since = clock.now()
     await session.flush()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
 from contact_center.models import SlaPolicy, Ticket, TicketEvent
 from contact_center.sla import service as sla_service
 from contact_center.sla.calendars import calendar_for
@@ -96,7 +97,7 @@ async def _escalate(session: AsyncSession, ticket: Ticket, policy: SlaPolicy, no
 
 async def sweep(session: AsyncSession, now: dt.datetime | None = None) -> list[Notice]:
     """One sweep in the caller's transaction; publish the notices after it commits."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     await _adopt_unmanaged(session)
     query = (
         select(Ticket, SlaPolicy)

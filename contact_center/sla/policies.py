@@ -13,6 +13,7 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
 from contact_center.bounded import Int32, Text16, Text32, Text100
 from contact_center.customers.service import VALUE_TIERS
 from contact_center.errors import Conflict, NotFound, ValidationFailed
@@ -111,7 +112,7 @@ async def create(session: AsyncSession, data: PolicyWrite) -> Policy:
     levels = await _check(session, data, None)
     row = SlaPolicy(name=data.name.strip(), priority=data.priority, tier=data.tier, calendar=data.calendar,
                     first_response_minutes=data.first_response_minutes, resolution_minutes=data.resolution_minutes,
-                    levels=levels, created_at=dt.datetime.now(dt.UTC))  # fmt: skip
+                    levels=levels, created_at=clock.now())  # fmt: skip
     session.add(row)
     await session.flush()
     sla_service.forget_policies()

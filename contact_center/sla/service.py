@@ -12,6 +12,7 @@ import msgspec
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
 from contact_center.db.cache import PerDatabase
 from contact_center.models import Customer, SlaPolicy, Ticket
 from contact_center.sla.calendar import BusinessCalendar, OpenPause, Pause
@@ -188,7 +189,7 @@ def _is_breached(ticket: Ticket, now: dt.datetime) -> bool:
 
 def view(ticket: Ticket, now: dt.datetime | None = None) -> Sla:
     """The `sla` object of the API: deadlines, whether one is missed, the escalation level."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     spans = pauses(ticket)
     paused = ticket.status == "pending" or (bool(spans) and spans[-1][1] is None)
     return Sla(

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
 from contact_center.errors import NotFound, PermissionDenied, ValidationFailed
 from contact_center.models import Task, Ticket
 from contact_center.pagination import Page, check_window
@@ -65,7 +66,7 @@ async def complete(session: AsyncSession, task_id: int, data: s.TaskDone, user_i
         raise PermissionDenied("this task is someone else's")
     task.status = "cancelled" if data.outcome == "cancelled" else "done"
     task.outcome, task.note = data.outcome, data.note or task.note
-    task.done_at = dt.datetime.now(dt.UTC)
+    task.done_at = clock.now()
     await session.flush()
     return task
 

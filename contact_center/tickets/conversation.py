@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
 from contact_center.customers import history as customer_history
 from contact_center.customers import schemas as customer_schemas
 from contact_center.sla import service as sla_service
@@ -108,7 +109,7 @@ async def entries(session: AsyncSession, ticket_id: int) -> list[Entry]:
 
 async def ticket_page(session: AsyncSession, ticket_id: int, now: dt.datetime | None = None) -> TicketPage:
     ticket = await ticket_service.get(session, ticket_id)
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     history = (
         await customer_history.history(session, ticket.customer_id, tickets_limit=5, now=now)
         if ticket.customer_id

@@ -9,6 +9,7 @@ import msgspec
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
 from contact_center.errors import Conflict, NotFound, ValidationFailed
 from contact_center.models import Asset, Customer, Queue, Ticket, TicketEvent, TicketLink, TicketMessage, User
 from contact_center.pagination import Page, check_window
@@ -98,7 +99,7 @@ async def prepare(
     if data.external_id and await repository.external_id_taken(session, data.external_id):
         raise Conflict("a ticket with external_id {external_id!r} exists", external_id=data.external_id)
     ticket = Ticket(**{**values, "subject": data.subject.strip(), "status": "new", "extra": {}, "sla_pauses": [],
-                       "created_at": dt.datetime.now(dt.UTC), "escalation_level": 0})  # fmt: skip
+                       "created_at": clock.now(), "escalation_level": 0})  # fmt: skip
     ticket.events.append(TicketEvent(kind="created", actor_id=actor_id,
                                      data={"ticket_kind": ticket.kind, "priority": ticket.priority}))  # fmt: skip
     if proposal is not None and ticket.category is None:
@@ -139,7 +140,7 @@ async def update(session: AsyncSession, ticket_id: int, data: s.TicketUpdate, ac
     _check_fields(changes)
     ticket = await get(session, ticket_id, for_update=True)
     await _check_references(session, ticket.customer_id, changes)
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     for field, value in changes.items():
         before = getattr(ticket, field)
         if before == value:
@@ -217,7 +218,7 @@ def _conditions(f: TicketFilters) -> list[ColumnElement[bool]]:
         if high is not None:
             conditions.append(column < high)
     if f.breached is not None:
-        late = sla_service.breached_condition(dt.datetime.now(dt.UTC))
+        late = sla_service.breached_condition(clock.now())
         conditions.append(late if f.breached else ~late)
     return conditions
 
@@ -258,9 +259,9 @@ async def add_message(
     message = TicketMessage(ticket_id=ticket.id, author_id=actor_id, visibility=visibility, body=body)
     session.add(message)
     if visibility == "public" and ticket.first_response_at is None:
-        ticket.first_response_at = dt.datetime.now(dt.UTC)
+        ticket.first_response_at = clock.now()
     if visibility == "public" and ticket.status == "new":
-        _apply_status(ticket, "open", dt.datetime.now(dt.UTC))
+        _apply_status(ticket, "open", clock.now())
     await session.flush()
     _record(session, ticket, "replied" if visibility == "public" else "noted", actor_id, message_id=message.id)
     return message
@@ -316,7 +317,7 @@ async def merge(session: AsyncSession, ticket_id: int, into_id: int, actor_id: i
     await link(session, source.id, s.TicketLinkCreate(other_id=target.id, kind="duplicate"), actor_id)
     if source.status != "closed":
         before = source.status
-        _apply_status(source, "closed", dt.datetime.now(dt.UTC))
+        _apply_status(source, "closed", clock.now())
         _record(
             session, source, "status_changed", actor_id, before=before, after="closed", note=f"merged into {target.id}"
         )

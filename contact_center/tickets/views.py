@@ -128,7 +128,7 @@ async def page(
     under the same filters."""
     _check("view", view, VIEWS)
     check_window(limit, offset)
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     extra = _filter_conditions(filters)
     queues = await my_queues(session, user_id)
     counts = {

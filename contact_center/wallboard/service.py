@@ -12,6 +12,7 @@ import msgspec
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import clock
 from contact_center.clock import TAIPEI
 from contact_center.models import AgentProfile, Call, Ticket, User
 from contact_center.sla import service as sla_service
@@ -166,7 +167,7 @@ async def _breached(session: AsyncSession, now: dt.datetime) -> int:
 
 async def snapshot(session: AsyncSession, now: dt.datetime | None = None) -> Wallboard:
     """The whole wallboard as of `now`."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     return Wallboard(
         at=now, queues=await _queues(session, now), agents=await _agents(session, now),
         at_risk=await _at_risk(session, now), breached=await _breached(session, now),
