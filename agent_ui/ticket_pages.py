@@ -92,13 +92,24 @@ async def ticket_views_page(
     tier: str | None = None,
     created_from: str | None = None,
     created_to: str | None = None,
+    q: str | None = None,
     offset: int = 0,
 ) -> Template:
     """A view of tickets, soonest deadline first. Filters are query parameters, so a view is a link
     the agent can bookmark or share."""
-    chosen = {k: v for k, v in {"status": status, "priority": priority, "kind": kind, "channel": channel,
-                                "queue_id": queue_id, "assignee_id": assignee_id, "tier": tier,
-                                "created_from": created_from, "created_to": created_to}.items() if v}  # fmt: skip
+    given = {
+        "status": status,
+        "priority": priority,
+        "kind": kind,
+        "channel": channel,
+        "queue_id": queue_id,
+        "assignee_id": assignee_id,
+        "tier": tier,
+        "created_from": created_from,
+        "created_to": created_to,
+        "q": q,
+    }
+    chosen = {k: v for k, v in given.items() if v}  # fmt: skip
     error = None
     try:
         filters = ticket_views.ViewFilters(
@@ -106,7 +117,8 @@ async def ticket_views_page(
             queue_id=_int(queue_id or "", "queue_id"), assignee_id=_int(assignee_id or "", "assignee_id"),
             created_from=_date(created_from, "created_from"), created_to=_date(created_to, "created_to"),
         )  # fmt: skip
-        found = await ticket_views.page(db_session, _user_id(request), view, filters, PAGE_SIZE, max(offset, 0))
+        found = await ticket_views.page(db_session, _user_id(request), view, filters, PAGE_SIZE, max(offset, 0),
+                                        query=(q or "")[:200])  # fmt: skip
     except ValidationFailed as exc:
         error = _error_text(request, exc)
         found = await ticket_views.page(db_session, _user_id(request), "mine", ticket_views.ViewFilters(), PAGE_SIZE)

@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 import sys
+import time
 from pathlib import Path
 
 from contact_center import clock, logs
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         upgrade(settings.database.url)
         print(f"database at head ({settings.database.backend})")
         return 0
-    if args.command in ("import", "seed", "kb", "nlp") and settings.database.backend == "sqlite":
+    if args.command in ("import", "seed", "kb", "nlp", "tickets") and settings.database.backend == "sqlite":
         # The embedded database is ours to create; PostgreSQL is migrated by `db upgrade`.
         upgrade(settings.database.url)
     if args.command == "import":
@@ -51,6 +52,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 1 if any(r.skipped for r in reports) else 0
     if args.command == "seed":
         return seed(settings, args)
+    if args.command == "tickets" and args.action == "reindex":
+        return asyncio.run(tickets_reindex(settings))
     if args.command == "nlp" and args.action == "train":
         return asyncio.run(nlp_train(settings, args.seed, args.holdout, args.limit))
     if args.command == "nlp" and args.action == "classify":
@@ -170,6 +173,27 @@ async def nlp_classify(settings: Settings, text: str) -> int:
     alternatives = ", ".join(f"{a.category} {a.confidence:.2f}" for a in out.alternatives)
     print(f"{verdict} (confidence {out.confidence:.2f}; urgency {out.urgency}; model {out.model_version})")
     print(f"  alternatives: {alternatives}")
+    return 0
+
+
+async def tickets_reindex(settings: Settings, batch: int = 5_000) -> int:
+    """Indexes the tickets search does not know yet, committing each batch (an interrupted run resumes)."""
+    from contact_center.tickets import search_index
+
+    engine = create_engine(settings.database)
+    started = time.monotonic()
+    try:
+        async with create_session_factory(engine)() as session:
+
+            async def commit_and_report(total: int) -> None:
+                await session.commit()
+                print(f"  indexed {total:,} tickets ({time.monotonic() - started:.1f} s)", flush=True)
+
+            total = await search_index.index_missing(session, batch, commit_and_report)
+            await session.commit()
+    finally:
+        await engine.dispose()
+    print(f"tickets reindex: {total:,} tickets indexed in {time.monotonic() - started:.1f} s")
     return 0
 
 

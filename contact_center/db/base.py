@@ -38,3 +38,11 @@ class Base(DeclarativeBase):
 
 class IdMixin:
     id: Mapped[int] = mapped_column(BigIntIdentity, primary_key=True)
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """What migrations and models compare: not the database's own full-text machinery, which migrations
+    make per dialect (SQLite's FTS5 table and its shadow tables, PostgreSQL's GIN index on the tsvector)."""
+    if type_ == "table" and name is not None and name.startswith("tickets_fts"):
+        return False
+    return not (type_ == "index" and name == "ix_tickets_search_terms")

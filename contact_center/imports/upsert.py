@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center import clock
 from contact_center.models import Asset, Customer, CustomerPhone, Interaction, Purchase, Ticket, User
+from contact_center.tickets import search_index
 
 Model = type[Customer] | type[Asset] | type[Purchase] | type[Ticket] | type[Interaction]
 MODELS: dict[str, Model] = {
@@ -175,6 +176,8 @@ async def write_batch(session: AsyncSession, kind: str, batch: list[tuple[int, A
     )
     all_ids = {**existing, **written}
     cache.remember(model, all_ids.items())
+    if kind == "tickets":
+        await search_index.refresh(session, written.values())  # new or changed: their text may have too
     changed = set(written)
     if phones:
         changed |= await _sync_phones(session, {all_ids[e]: phones[e] for e in ids}, all_ids)

@@ -4,12 +4,16 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contact_center.db.base import Base, IdMixin, utcnow
 
 if TYPE_CHECKING:
     from contact_center.models.ticket_event import TicketEvent
+
+
+SearchTerms = Text().with_variant(TSVECTOR(), "postgresql")
 
 
 class Ticket(IdMixin, Base):
@@ -54,6 +58,9 @@ class Ticket(IdMixin, Base):
     # When the next escalation level is due (None: none left, or the clock is paused): what sweeps scan.
     next_escalation_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Full-text search terms (tickets.search): a tsvector with a GIN index on PostgreSQL, text feeding an
+    # FTS5 table on SQLite. Written by the search module only; never loaded with the ticket.
+    search_terms: Mapped[str | None] = mapped_column(SearchTerms, deferred=True)
     # Write-only in practice: a new ticket and its first history entries go in one flush. Read the
     # history through the tickets repository (never loaded here; the database cascades deletes).
     events: Mapped[list[TicketEvent]] = relationship(lazy="raise", passive_deletes=True)

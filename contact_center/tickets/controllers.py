@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Litestar, Request, Response, delete, get, patch, post, put
 from litestar.background_tasks import BackgroundTask
 from litestar.channels import ChannelsPlugin
+from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center import clock, realtime
@@ -20,6 +21,7 @@ from contact_center.nlp.service import ClassifierHolder
 from contact_center.pagination import DEFAULT_LIMIT, Page
 from contact_center.tickets import macros as ticket_macros
 from contact_center.tickets import schemas as s
+from contact_center.tickets import search as ticket_search
 from contact_center.tickets import service as ticket_service
 from contact_center.tickets.writer import TicketWriter
 
@@ -117,6 +119,15 @@ class TicketController(Controller):
             resolved_to=resolved_to,
         )
         return await ticket_service.search(db_session, filters, limit, offset)
+
+    @get("/search", guards=[requires(*STAFF)])
+    async def search_tickets(
+        self, db_session: AsyncSession, q: Annotated[str, Parameter(max_length=200)], limit: int = DEFAULT_LIMIT,
+        offset: int = 0,
+    ) -> Page[ticket_search.Hit]:  # fmt: skip
+        """Tickets whose subject, description or messages hold every word of `q`, newest first. Chinese is
+        matched by character pairs (漏水 finds 冷氣漏水了), Simplified and Traditional alike."""
+        return await ticket_search.search(db_session, q, limit, offset)
 
     @post("/", guards=[requires(*DESK)])
     async def create_ticket(

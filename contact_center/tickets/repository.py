@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Row, Select, case, func, select, update
+from sqlalchemy import ColumnElement, Row, Select, bindparam, case, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center.models import (
@@ -208,3 +208,62 @@ async def customer_name(session: AsyncSession, customer_id: int | None) -> str |
     if customer_id is None:
         return None
     return (await session.execute(select(Customer.name).where(Customer.id == customer_id))).scalar_one_or_none()
+
+
+async def texts_of(session: AsyncSession, ticket_ids: list[int]) -> dict[int, str]:
+    """Subject, description and every message of each ticket, as one text."""
+    found = {
+        i: f"{subject}\n{description or ''}"
+        for i, subject, description in await session.execute(
+            select(Ticket.id, Ticket.subject, Ticket.description).where(Ticket.id.in_(ticket_ids))
+        )
+    }
+    messages = select(TicketMessage.ticket_id, TicketMessage.body).where(TicketMessage.ticket_id.in_(ticket_ids))
+    for ticket_id, body in await session.execute(messages.order_by(TicketMessage.id)):
+        found[ticket_id] += f"\n{body}"
+    return found
+
+
+async def write_terms(session: AsyncSession, rows: list[tuple[int, str]]) -> None:
+    if not rows:
+        return
+    postgres = session.get_bind().dialect.name == "postgresql"
+    terms = func.to_tsvector("simple", bindparam("terms")) if postgres else bindparam("terms")
+    statement = update(Ticket.__table__).where(Ticket.__table__.c.id == bindparam("ticket_id"))  # type: ignore[arg-type]
+    await session.execute(statement.values(search_terms=terms), [{"ticket_id": i, "terms": t} for i, t in rows])
+
+
+async def unindexed(session: AsyncSession, limit: int) -> list[int]:
+    query = select(Ticket.id).where(Ticket.search_terms.is_(None)).order_by(Ticket.id).limit(limit)
+    return list((await session.execute(query)).scalars())
+
+
+def terms_match(session: AsyncSession, terms: list[str]) -> ColumnElement[bool]:
+    """Tickets holding every term, in the database's own full-text index."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Terms are letters, digits and ideographs only (search_terms strips the rest): safe inside quotes.
+        tsquery = func.to_tsquery("simple", " & ".join(f"'{t}'" for t in terms))
+        match: ColumnElement[bool] = Ticket.search_terms.op("@@")(tsquery)
+    else:
+        fts = " AND ".join(f'"{t}"' for t in terms)
+        match = Ticket.id.in_(text("SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :fts").bindparams(fts=fts))
+    return match
+
+
+async def search_terms_page(
+    session: AsyncSession, terms: list[str], conditions: list[ColumnElement[bool]], limit: int, offset: int
+) -> tuple[Sequence[Row[tuple[Ticket, str, str, str, str]]], int]:
+    """Matching tickets newest first, with who they are for, their queue and assignee."""
+    match = [terms_match(session, terms), *conditions]
+    total = (await session.execute(select(func.count()).select_from(Ticket).where(*match))).scalar_one()
+    query = (
+        select(Ticket, Customer.name, Customer.value_tier, Queue.display_name, User.display_name)
+        .outerjoin(Customer, Customer.id == Ticket.customer_id)
+        .outerjoin(Queue, Queue.id == Ticket.queue_id)
+        .outerjoin(User, User.id == Ticket.assignee_id)
+        .where(*match)
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return (await session.execute(query)).all(), int(total)

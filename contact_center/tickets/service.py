@@ -15,7 +15,7 @@ from contact_center.models import Asset, Customer, Queue, Ticket, TicketEvent, T
 from contact_center.pagination import Page, check_window
 from contact_center.routing import rules as routing_rules
 from contact_center.sla import service as sla_service
-from contact_center.tickets import repository
+from contact_center.tickets import repository, search_index
 from contact_center.tickets import schemas as s
 from contact_center.tickets.workflow import CHANNELS, KINDS, OPEN_STATUSES, PRIORITIES, STATUSES, can_move
 
@@ -84,6 +84,7 @@ async def create(
     ticket = await prepare(session, data, actor_id, proposal)
     session.add(ticket)
     await session.flush()  # the ticket, then its history entries: one flush
+    await search_index.refresh(session, [ticket.id])
     return ticket
 
 
@@ -163,6 +164,8 @@ async def update(session: AsyncSession, ticket_id: int, data: s.TicketUpdate, ac
             event = "assigned" if field == "assignee_id" else "changed"
             _record(session, ticket, event, actor_id, field=field, before=before, after=value, note=data.note)
     await session.flush()
+    if {"subject", "description"} & changes.keys():
+        await search_index.refresh(session, [ticket.id])
     return ticket
 
 
@@ -264,6 +267,7 @@ async def add_message(
         _apply_status(ticket, "open", clock.now())
     await session.flush()
     _record(session, ticket, "replied" if visibility == "public" else "noted", actor_id, message_id=message.id)
+    await search_index.refresh(session, [ticket.id])
     return message
 
 
@@ -325,4 +329,5 @@ async def merge(session: AsyncSession, ticket_id: int, into_id: int, actor_id: i
     _record(session, source, "merged", actor_id, into=target.id, messages=moved)
     _record(session, target, "merged_in", actor_id, source=source.id, messages=moved)
     await session.flush()
+    await search_index.refresh(session, [source.id, target.id])
     return target

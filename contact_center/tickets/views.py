@@ -16,7 +16,7 @@ from contact_center.models import Ticket
 from contact_center.pagination import check_window
 from contact_center.routing import repository as routing_repository
 from contact_center.sla import service as sla_service
-from contact_center.tickets import repository
+from contact_center.tickets import repository, search_terms
 from contact_center.tickets import schemas as s
 from contact_center.tickets import service as ticket_service
 from contact_center.tickets.workflow import CHANNELS, KINDS, OPEN_STATUSES, PRIORITIES, STATUSES
@@ -50,6 +50,7 @@ class Row(msgspec.Struct):
 
 class ViewPage(msgspec.Struct):
     view: str
+    query: str
     rows: list[Row]
     total: int
     limit: int
@@ -123,6 +124,7 @@ async def page(
     limit: int = 25,
     offset: int = 0,
     now: dt.datetime | None = None,
+    query: str = "",
 ) -> ViewPage:
     """One page of a view, the soonest deadline first (breached ones first of all), and every view's count
     under the same filters."""
@@ -134,15 +136,22 @@ async def page(
     counts = {
         name: await repository.count(session, [*_view_condition(name, user_id, queues, now), *extra]) for name in VIEWS
     }
-    found = await repository.view_rows(
-        session, [*_view_condition(view, user_id, queues, now), *extra], sla_service.next_due_column(), limit, offset
-    )
+    conditions = [*_view_condition(view, user_id, queues, now), *extra]
+    if query.strip():
+        # Searching: the view's tickets that hold every term, newest first (counts stay the views').
+        wanted = search_terms.query_terms(query)
+        if not wanted:
+            raise ValidationFailed("q must contain a word or a Chinese character")
+        found, total = await repository.search_terms_page(session, wanted, conditions, limit, offset)
+    else:
+        found = await repository.view_rows(session, conditions, sla_service.next_due_column(), limit, offset)
+        total = counts[view]
     rows = [
         Row(ticket=ticket_service.to_schema(t), customer=customer, tier=tier, queue=queue, assignee=assignee,
             due_at=sla_service.next_due(t), due_kind=_due_kind(t))
         for t, customer, tier, queue, assignee in found
     ]  # fmt: skip
-    return ViewPage(view=view, rows=rows, total=counts[view], limit=limit, offset=offset, counts=counts)
+    return ViewPage(view=view, query=query, rows=rows, total=total, limit=limit, offset=offset, counts=counts)
 
 
 async def bulk_update(

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from contact_center.errors import DomainError
 from contact_center.routing import service as routing_service
 from contact_center.tickets import schemas as s
-from contact_center.tickets import service
+from contact_center.tickets import search_index, service
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 64  # bounds one INSERT's size and the wait of the batch's first caller
@@ -85,6 +85,7 @@ class TicketWriter:
                     job.done.set_exception(exc)
             session.add_all(ticket for _, ticket in prepared)
             await session.flush()
+            await search_index.refresh(session, [ticket.id for _, ticket in prepared])
             for job, ticket in prepared:
                 await routing_service.route(session, ticket, actor_id=job.actor_id)
             results = [(job, service.to_schema(ticket)) for job, ticket in prepared]

@@ -56,9 +56,9 @@ def test_every_page_of_every_role_opens_cleanly(browser: Browser, live_server: s
     for user, pages in PAGES.items():
         context = browser.new_context(locale="zh-TW")
         page = context.new_page()
-        page.on("console", lambda m, u=user: problems.append(f"{u} console {m.type}: {m.text} @ {page.url}")
+        page.on("console", lambda m, u=user, p=page: problems.append(f"{u} console {m.type}: {m.text} @ {p.url}")
                 if m.type in ("error", "warning") else None)  # fmt: skip
-        page.on("pageerror", lambda e, u=user: problems.append(f"{u} exception: {e} @ {page.url}"))
+        page.on("pageerror", lambda e, u=user, p=page: problems.append(f"{u} exception: {e} @ {p.url}"))
         # A request our own next navigation cancels (ERR_ABORTED) is not a failure of the page.
         page.on("requestfailed", lambda r, u=user: problems.append(f"{u} failed: {r.url} {r.failure}")
                 if "ERR_ABORTED" not in (r.failure or "") else None)  # fmt: skip

@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import contact_center.models  # noqa: F401  (registers every table)
-from contact_center.db.base import Base
+from contact_center.db.base import Base, include_object
 from contact_center.db.session import create_engine
 from contact_center.settings import DatabaseSettings
 
@@ -21,6 +21,7 @@ def _run(connection: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
