@@ -24,6 +24,8 @@ class Ticket(IdMixin, Base):
         Index("ix_tickets_status_created_at", "status", "created_at"),
         Index("ix_tickets_kind_created_at", "kind", "created_at"),
         Index("ix_tickets_assignee_id_status", "assignee_id", "status"),
+        # Newest first (search results, views): a common word's first page comes from here, not a sort.
+        Index("ix_tickets_created_at_id", "created_at", "id"),
     )
 
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -124,9 +124,10 @@ class TicketController(Controller):
     async def search_tickets(
         self, db_session: AsyncSession, q: Annotated[str, Parameter(max_length=200)], limit: int = DEFAULT_LIMIT,
         offset: int = 0,
-    ) -> Page[ticket_search.Hit]:  # fmt: skip
+    ) -> ticket_search.Found:  # fmt: skip
         """Tickets whose subject, description or messages hold every word of `q`, newest first. Chinese is
-        matched by character pairs (漏水 finds 冷氣漏水了), Simplified and Traditional alike."""
+        matched by character pairs (漏水 finds 冷氣漏水了), Simplified and Traditional alike. `total` is exact up
+        to 1,000 (`more`: there are more)."""
         return await ticket_search.search(db_session, q, limit, offset)
 
     @post("/", guards=[requires(*DESK)])

@@ -9,7 +9,7 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center.errors import ValidationFailed
-from contact_center.pagination import Page, check_window
+from contact_center.pagination import check_window
 from contact_center.tickets import repository, search_terms
 from contact_center.tickets import schemas as s
 from contact_center.tickets import service as ticket_service
@@ -20,12 +20,22 @@ class Hit(msgspec.Struct):
     customer: str | None
 
 
-async def search(session: AsyncSession, query: str, limit: int = 25, offset: int = 0) -> Page[Hit]:
+class Found(msgspec.Struct):
+    """A page of matches; `total` is exact up to 1,000 — beyond, it is 1,001 and `more` is true."""
+
+    items: list[Hit]
+    total: int
+    more: bool
+    limit: int
+    offset: int
+
+
+async def search(session: AsyncSession, query: str, limit: int = 25, offset: int = 0) -> Found:
     """Tickets whose text holds every term of `query`, newest first."""
     check_window(limit, offset)
     wanted = search_terms.query_terms(query)
     if not wanted:
         raise ValidationFailed("q must contain a word or a Chinese character")
     rows, total = await repository.search_terms_page(session, wanted, [], limit, offset)
-    return Page(items=[Hit(ticket=ticket_service.to_schema(t), customer=name) for t, name, *_ in rows], total=total,
-                limit=limit, offset=offset)  # fmt: skip
+    items = [Hit(ticket=ticket_service.to_schema(t), customer=name) for t, name, *_ in rows]
+    return Found(items=items, total=total, more=total > repository.COUNT_CAP, limit=limit, offset=offset)

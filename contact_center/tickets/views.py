@@ -51,6 +51,7 @@ class Row(msgspec.Struct):
 class ViewPage(msgspec.Struct):
     view: str
     query: str
+    more: bool  # searching: more matches than `total` (counted up to 1,000)
     rows: list[Row]
     total: int
     limit: int
@@ -143,15 +144,17 @@ async def page(
         if not wanted:
             raise ValidationFailed("q must contain a word or a Chinese character")
         found, total = await repository.search_terms_page(session, wanted, conditions, limit, offset)
+        more, total = total > repository.COUNT_CAP, min(total, repository.COUNT_CAP)
     else:
         found = await repository.view_rows(session, conditions, sla_service.next_due_column(), limit, offset)
-        total = counts[view]
+        total, more = counts[view], False
     rows = [
         Row(ticket=ticket_service.to_schema(t), customer=customer, tier=tier, queue=queue, assignee=assignee,
             due_at=sla_service.next_due(t), due_kind=_due_kind(t))
         for t, customer, tier, queue, assignee in found
     ]  # fmt: skip
-    return ViewPage(view=view, query=query, rows=rows, total=total, limit=limit, offset=offset, counts=counts)
+    return ViewPage(view=view, query=query, more=more, rows=rows, total=total, limit=limit, offset=offset,
+                    counts=counts)  # fmt: skip
 
 
 async def bulk_update(

@@ -1,5 +1,5 @@
 """ticket search: search terms on each ticket; a GIN index on PostgreSQL, an FTS5 table kept by triggers
-on SQLite. Existing tickets are indexed by `contact-center tickets reindex` (or the next import).
+on SQLite; an index for newest-first pages. Existing tickets are indexed by `contact-center tickets reindex` (or the next import).
 
 Revision ID: 0023
 Revises: 0022
@@ -36,6 +36,7 @@ def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     with op.batch_alter_table("tickets") as batch:
         batch.add_column(sa.Column("search_terms", TSVECTOR() if postgres else sa.Text(), nullable=True))
+    op.create_index("ix_tickets_created_at_id", "tickets", ["created_at", "id"])
     if postgres:
         op.create_index("ix_tickets_search_terms", "tickets", ["search_terms"], postgresql_using="gin")
     else:
@@ -50,5 +51,6 @@ def downgrade() -> None:
         for name in ("tickets_fts_update", "tickets_fts_delete", "tickets_fts_insert"):
             op.execute(f"DROP TRIGGER {name}")
         op.execute("DROP TABLE tickets_fts")
+    op.drop_index("ix_tickets_created_at_id", table_name="tickets")
     with op.batch_alter_table("tickets") as batch:
         batch.drop_column("search_terms")
