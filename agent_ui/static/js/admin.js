@@ -1,12 +1,9 @@
 // Admin pages: the article editor (save, edit history, "test this article"), synonym groups and the
 // offer form. Plain JS over the JSON API (/api/kb, /api/offers): the API's checks are the only ones and
 // its messages are shown next to the fields they name. Texts come translated from the page (#i18n).
-"use strict";
-(function () {
-  const T = JSON.parse(document.getElementById("i18n").textContent);
-  const t = (key) => T[key] ?? key;
-  const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
-  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
+import { api as request, esc, fill, t } from "./common.js";
+
+{
   const json = (id) => JSON.parse(document.getElementById(id)?.textContent || "null");
   // Chinese keyboards type the full-width comma or 、 as readily as ",".
   const list = (text) => String(text || "").split(/[,，、]/).map((s) => s.trim()).filter(Boolean);
@@ -30,18 +27,14 @@
   }
 
   async function api(method, url, body) {
-    let response;
     try {
-      response = await fetch(url, { method, credentials: "same-origin",
-        headers: { "content-type": "application/json", accept: "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch (_) {
-      throw new ApiError(t("offline"), [t("offline")]);
+      return await request(method, url, body);
+    } catch (err) {
+      if (err.offline) throw new ApiError(t("offline"), [t("offline")]);
+      throw new ApiError(err.message, problemsOf(err.data || {}, err.message));
     }
-    const data = response.status === 204 ? {} : await response.json().catch(() => ({}));
-    if (!response.ok) throw new ApiError(data.message || response.statusText, problemsOf(data, response.statusText));
-    return data;
   }
+
 
   // Puts each problem next to the field it names ("rules.tiers[0]: …" → tiers) and lists them all in
   // the form's summary, which screen readers announce.
@@ -238,4 +231,4 @@
   history(document.querySelector("[data-history]"));
   on("synonym-form", synonyms);
   on("offer-form", offerForm);
-})();
+}

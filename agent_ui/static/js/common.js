@@ -5,11 +5,18 @@ export const t = (key) => T[key] ?? key;
 export const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
 export const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 
-// Calls our JSON API with the session cookie; a refused call throws with the server's (translated) message.
+// Calls our JSON API with the session cookie. A refused call throws with the server's (translated) message
+// and `status`, `field`, `data`; no network throws with `offline` set.
 export async function api(method, url, body) {
-  const response = await fetch(url, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw Object.assign(new Error(data.message || response.statusText), { status: response.status, field: data.field });
+  let response;
+  try {
+    response = await fetch(url, { method, credentials: "same-origin", headers: { "content-type": "application/json", accept: "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (_) {
+    throw Object.assign(new Error(t("offline")), { offline: true });
+  }
+  const data = response.status === 204 ? {} : await response.json().catch(() => ({}));
+  if (!response.ok) throw Object.assign(new Error(data.message || response.statusText), { status: response.status, field: data.field, data });
   return data;
 }
 

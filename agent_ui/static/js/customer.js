@@ -1,9 +1,10 @@
 // The customer page: a new ticket with live article suggestions, and answers for the open tickets.
-"use strict";
-(function () {
-  const assist = document.getElementById("assist");
-  if (!assist) return;
-  const T = JSON.parse(document.getElementById("i18n").textContent);
+import { api, t } from "./common.js";
+import { KbSuggest } from "./kb.js";
+import { Offers } from "./offers.js";
+
+const assist = document.getElementById("assist");
+if (assist) {
   const customerId = Number(assist.dataset.customer);
   const form = document.getElementById("new-ticket");
   const product = () => {
@@ -26,11 +27,15 @@
     const body = { kind: form.kind.value, subject: form.subject.value, description: form.description.value,
                    customer_id: customerId, asset_id: form.asset_id.value ? Number(form.asset_id.value) : null };
     const done = document.getElementById("new-ticket-done");
-    const response = await fetch("/api/tickets", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    const data = await response.json().catch(() => ({}));
     done.hidden = false;
-    done.className = response.ok ? "ok" : "error";
-    done.textContent = response.ok ? `${T.ticket_created} #${data.id}` : data.message || response.statusText;
-    if (response.ok) form.reset();
+    try {
+      const ticket = await api("POST", "/api/tickets", body);
+      done.className = "ok";
+      done.replaceChildren(Object.assign(document.createElement("a"), { href: `/desk/tickets/${ticket.id}`, textContent: `${t("ticket_created")} #${ticket.id}` }));
+      form.reset();
+    } catch (err) {
+      done.className = "error";
+      done.textContent = err.message;
+    }
   });
-})();
+}

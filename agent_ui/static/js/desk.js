@@ -1,6 +1,8 @@
 // The agent's live desk on every agent page: the websocket, the call bar (each call's state, who is
 // calling from the first frame, a timer, wrap-up with a disposition), the customer drawer, click-to-dial.
 // The bar is fixed at the foot of the window: a call never moves what the agent is typing.
+import { KbSuggest } from "./kb.js";
+import { Offers } from "./offers.js";
 import { api, clockText, fill, h, label, reconnecting, t, when } from "./common.js";
 
 const desk = document.getElementById("desk");
@@ -103,7 +105,8 @@ function render() {
   list.replaceChildren(...[...calls.values()].map((entry) => {
     const item = h("li", { class: `call call-${entry.phase}`, "data-testid": "call", dataset: { callId: entry.call.call_id } },
       h("span", { class: "call-state", "data-testid": "call-state", dataset: { phase: entry.phase } }, stateText(entry)),
-      h("strong", { "data-testid": "pop-customer-name" }, entry.name || entry.call.caller_display || t("withheld")),
+      // elementtiming: the browser reports when this text is painted (bench/pop_render.py reads it).
+      h("strong", { "data-testid": "pop-customer-name", elementtiming: `name:${entry.call.call_id}` }, entry.name || entry.call.caller_display || t("withheld")),
       h("small", {}, entry.call.caller_display || entry.call.caller || "", entry.call.queue ? ` · ${entry.call.queue}` : ""),
       entry.phase !== "ended" ? h("span", { class: "timer", "data-testid": "call-timer", dataset: { since: entry.since } }, clockText((Date.now() - entry.since) / 1000)) : null,
       h("button", { type: "button", "data-testid": "show-customer", "data-drawer": entry.call.call_id, "aria-expanded": String(shown === entry.call.call_id) }, t("show_customer")),
@@ -144,7 +147,7 @@ function singleView(pop) {
   if (!hist) return [...who, h("p", { class: "muted", "aria-busy": "true" }, t("loading_history"))];
   return [...who, h("div", { class: "grid2" },
     h("div", {},
-      h("h3", {}, `${t("open_tickets")} (${hist.open_tickets_total})`), h("ul", { class: "tickets" }, hist.open_tickets.slice(0, 5).map(ticketLine).concat(hist.open_tickets.length ? [] : [empty()])),
+      h("h3", { elementtiming: `history:${pop.call.call_id}` }, `${t("open_tickets")} (${hist.open_tickets_total})`), h("ul", { class: "tickets" }, hist.open_tickets.slice(0, 5).map(ticketLine).concat(hist.open_tickets.length ? [] : [empty()])),
       h("h3", {}, `${t("recent_tickets")} (${hist.tickets.total})`), h("ul", { class: "tickets" }, hist.tickets.items.slice(0, 5).map(ticketLine))),
     h("div", {},
       h("h3", {}, t("products")), h("ul", {}, hist.assets.length ? hist.assets.map((a) => h("li", { dataset: { asset: a.id } },
@@ -218,8 +221,8 @@ function showDrawer(key) {
   drawer.dataset.callId = key;
   drawer.dataset.complete = pop && pop.complete ? "1" : "0";
   if (pop && pop.match === "single" && pop.complete && pop.history) {
-    window.KbSuggest.load(drawer.querySelector("[data-testid=pop-kb]"), { customer_id: pop.history.customer.id, limit: 3 });
-    window.Offers.load(drawer.querySelector("[data-testid=pop-offers]"), pop.history.customer.id, "");
+    KbSuggest.load(drawer.querySelector("[data-testid=pop-kb]"), { customer_id: pop.history.customer.id, limit: 3 });
+    Offers.load(drawer.querySelector("[data-testid=pop-offers]"), pop.history.customer.id, "");
   }
   render();
 }

@@ -1,20 +1,13 @@
 // Knowledge-base suggestions on agent pages: live while the agent types (debounced), from the
 // caller's context in the screen-pop, with "helpful / not helpful" votes that re-rank later searches.
-"use strict";
-window.KbSuggest = (function () {
-  const T = JSON.parse(document.getElementById("i18n").textContent);
-  const t = (key) => T[key] ?? key;
+import { api, esc, t } from "./common.js";
+
+export const KbSuggest = (function () {
   // Inline SVG rather than 👍/👎: those render as empty boxes on machines without an emoji font.
   const UP = '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3a1.5 1.5 0 0 0-.45-1.06L13.2 1 6.6 7.6A2 2 0 0 0 6 9v10a2 2 0 0 0 2 2h9a2 2 0 0 0 1.84-1.22l3-7.05A2 2 0 0 0 22 12v-2z" fill="currentColor"/></svg>';
   const DOWN = '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M22 3h-4v12h4V3zM2 14a2 2 0 0 0 2 2h6.3l-1 4.6v.3c0 .4.16.78.45 1.06L10.8 23l6.6-6.6A2 2 0 0 0 18 15V5a2 2 0 0 0-2-2H7a2 2 0 0 0-1.84 1.22l-3 7.05A2 2 0 0 0 2 12v2z" fill="currentColor"/></svg>';
-  const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 
-  async function post(url, body) {
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.message || response.statusText);
-    return data;
-  }
+  const post = (url, body) => api("POST", url, body);
 
   // The snippet is HTML made by the server (escaped text, <mark> around matched words).
   function render(panel, result) {

@@ -1,17 +1,10 @@
 // Offers on agent pages: the best offers for the customer with their reasons, and the customer's answer.
-"use strict";
-window.Offers = (function () {
-  const T = JSON.parse(document.getElementById("i18n").textContent);
-  const t = (key) => T[key] ?? key;
-  const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+import { api, esc, t } from "./common.js";
+
+export const Offers = (function () {
   const lang = document.documentElement.lang || "zh-Hant";
 
-  async function post(url, body) {
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.message || response.statusText);
-    return data;
-  }
+  const post = (url, body) => api("POST", url, body);
 
   async function load(panel, customerId, text) {
     try {

@@ -1,28 +1,23 @@
 // The customer portal: article search, article pages, registration, tickets (with article suggestions
 // while typing, to answer before a ticket is needed), replies and ratings. Plain JS over the JSON API
 // (/api/portal); texts come translated from the page (#i18n).
-"use strict";
-(function () {
-  const T = JSON.parse(document.getElementById("i18n").textContent);
-  const t = (key) => T[key] ?? key;
-  const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+import { api as request, esc, t } from "./common.js";
+
+{
   const articleUrl = (id) => `/portal/articles/${encodeURIComponent(id)}`;
 
   class ApiError extends Error {}
 
   async function api(method, url, body) {
-    let response;
     try {
-      response = await fetch(url, { method, headers: { "content-type": "application/json", accept: "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body), credentials: "same-origin" });
-    } catch (_) {
-      throw new ApiError(t("offline"));
+      return await request(method, url, body);
+    } catch (err) {
+      if (err.offline) throw new ApiError(t("offline"));
+      if (err.status === 429) throw new ApiError(t("too_many"));
+      throw new ApiError(`${t("failed")} ${err.message}`);
     }
-    const data = await response.json().catch(() => ({}));
-    if (response.status === 429) throw new ApiError(t("too_many"));
-    if (!response.ok) throw new ApiError(`${t("failed")} ${data.message || response.statusText}`);
-    return data;
   }
+
 
   function showError(form, message) {
     const box = form.querySelector("[data-error]");
@@ -168,4 +163,4 @@
   const reply = document.getElementById("reply-form");
   if (reply) replyForm(reply);
   document.querySelectorAll("form.rating-form").forEach(ratingForm);
-})();
+}

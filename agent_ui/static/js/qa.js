@@ -1,12 +1,9 @@
 // The QA dashboard: charts (Chart.js, served from /static/vendor) and tables over /api/analytics/*, a
 // drill-down to the tickets behind a unit, a bar or a point (/api/tickets), and CSV files of the rows
 // shown, made in the browser. Texts come translated from the page (#i18n).
-"use strict";
-(function () {
-  const T = JSON.parse(document.getElementById("i18n").textContent);
-  const t = (key) => T[key] ?? key;
-  const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
-  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
+import { api as request, esc, fill, t } from "./common.js";
+
+{
   const lang = document.documentElement.lang;
   const form = document.getElementById("qa-period");
   const TZ = "+08:00";  // the API counts days in Asia/Taipei
@@ -22,17 +19,8 @@
     return !iso || isNaN(d) ? "" : d.toLocaleString(lang, { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Taipei" });
   };
 
-  async function api(url) {
-    let response;
-    try {
-      response = await fetch(url, { credentials: "same-origin", headers: { accept: "application/json" } });
-    } catch (_) {
-      throw new Error(t("offline"));
-    }
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.message || response.statusText);
-    return data;
-  }
+  const api = (url) => request("GET", url);
+
 
   const query = (params) => new URLSearchParams(Object.entries(params).filter(([, v]) => v != null && v !== "")).toString();
   const period = () => ({ from: form.elements.from.value, to: form.elements.to.value, as_of: form.elements.as_of.value,
@@ -405,4 +393,4 @@
   load(["anomalies", "trends", "quality"]);
   loadAlerts();
   live();
-})();
+}

@@ -1,5 +1,7 @@
 // The ticket page: suggested articles with "insert into reply", the customer's offers, the composer's
 // keys, and who else has the ticket open. The forms themselves are htmx (server-rendered parts).
+import { KbSuggest } from "./kb.js";
+import { Offers } from "./offers.js";
 import { api, fill, h, insertAtCaret, t } from "./common.js";
 
 const page = document.getElementById("ticket");
@@ -12,10 +14,10 @@ if (kb) {
   kb.dataset.insert = "1";
   const body = { text: kb.dataset.text, limit: 5, ...(kb.dataset.product ? { product: kb.dataset.product } : {}) };
   if (customerId) body.customer_id = customerId;
-  window.KbSuggest.load(kb, body);
+  KbSuggest.load(kb, body);
 }
 const offers = document.getElementById("offers");
-if (offers && customerId) window.Offers.load(offers, customerId, kb ? kb.dataset.text : "");
+if (offers && customerId) Offers.load(offers, customerId, kb ? kb.dataset.text : "");
 
 document.addEventListener("click", async (e) => {
   const insert = e.target.closest("[data-kb-insert]");
