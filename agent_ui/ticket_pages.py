@@ -9,6 +9,7 @@ message (422, which htmx is configured to swap), and the request's transaction i
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -124,9 +125,10 @@ async def ticket_views_page(
         found = await ticket_views.page(db_session, _user_id(request), "mine", ticket_views.ViewFilters(), PAGE_SIZE)
         chosen = {}
     choices = await conversation.choices(db_session)
+    saved = await ticket_views.saved_views(db_session, _user_id(request))
     name = "tickets/_list.html" if _htmx(request) else "tickets/views.html"
     return _page(request, name, status_code=422 if error else 200, found=found, views=ticket_views.VIEWS,
-                 chosen=chosen, error=error, choices=choices, now=clock.now(),
+                 chosen=chosen, error=error, choices=choices, now=clock.now(), saved=saved,
                  self_url=request.url.path + (f"?{request.url.query}" if request.url.query else ""))  # fmt: skip
 
 
@@ -165,6 +167,39 @@ async def bulk_change(
         response.headers["HX-Refresh"] = "true"  # every row and count may have changed
         return response
     return Redirect(back, status_code=303)
+
+
+@dataclass
+class SaveViewForm:
+    name: str = ""
+    query: str = ""
+
+
+@post("/desk/tickets/saved", guards=[requires(*STAFF)], include_in_schema=False, status_code=303)
+async def save_view(
+    request: Request[Any, Any, Any], db_session: AsyncSession, data: Annotated[SaveViewForm, FORM]
+) -> Redirect | Template:
+    """Keeps the page's filters under a name, for this agent."""
+    query = dict(urllib.parse.parse_qsl(data.query))
+    try:
+        saved = await ticket_views.save_view(db_session, _user_id(request), data.name, query)
+    except DomainError as exc:
+        return _page(request, "tickets/_bulk_result.html", status_code=422, error=_error_text(request, exc))
+    return Redirect(f"/desk/tickets?{saved.query}", status_code=303)
+
+
+@post("/desk/tickets/saved/{view_id:int}/delete", guards=[requires(*STAFF)], include_in_schema=False,
+      status_code=303)  # fmt: skip
+async def delete_view(request: Request[Any, Any, Any], db_session: AsyncSession, view_id: int) -> Redirect:
+    await ticket_views.delete_view(db_session, _user_id(request), view_id)
+    return Redirect("/desk/tickets", status_code=303)
+
+
+@get("/desk/tickets/{ticket_id:int}/next", guards=[requires(*STAFF)], include_in_schema=False)
+async def next_ticket(request: Request[Any, Any, Any], db_session: AsyncSession, ticket_id: int) -> Redirect:
+    """The next ticket of the agent's own view (soonest deadline first), or the view when none is left."""
+    found = await ticket_views.next_ticket(db_session, _user_id(request), ticket_id)
+    return Redirect(f"/desk/tickets/{found}" if found else "/desk/tickets?view=mine")
 
 
 async def _ticket_context(db_session: AsyncSession, ticket_id: int) -> dict[str, Any]:
@@ -309,6 +344,9 @@ async def complete_follow_up(
 
 TICKET_ROUTES: list[Any] = [
     ticket_views_page,
+    save_view,
+    delete_view,
+    next_ticket,
     bulk_change,
     ticket_page,
     ticket_conversation,

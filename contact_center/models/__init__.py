@@ -7,7 +7,7 @@ from contact_center.models.asset import Asset
 from contact_center.models.business_calendar import BusinessCalendarRow
 from contact_center.models.call import Call, CallEvent
 from contact_center.models.customer import Customer, CustomerPhone
-from contact_center.models.desk_lists import Disposition, Macro
+from contact_center.models.desk_lists import Disposition, Macro, SavedView
 from contact_center.models.interaction import Interaction
 from contact_center.models.kb import KbArticle, KbFeedback, KbRevision, KbSynonymGroup
 from contact_center.models.nlp_model import NlpModel
@@ -50,6 +50,7 @@ __all__ = [
     "RepairFlag",
     "Role",
     "RoutingRule",
+    "SavedView",
     "SlaPolicy",
     "Snapshot",
     "Task",

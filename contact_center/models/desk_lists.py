@@ -33,3 +33,14 @@ class Disposition(IdMixin, Base):
     label_en: Mapped[str] = mapped_column(String(80))
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+
+
+class SavedView(IdMixin, Base):
+    """An agent's own ticket view: a name for a set of filters (the views page's query string)."""
+
+    __tablename__ = "saved_views"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    query: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

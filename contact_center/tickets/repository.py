@@ -15,6 +15,7 @@ from contact_center.models import (
     Customer,
     Macro,
     Queue,
+    SavedView,
     Task,
     Ticket,
     TicketEvent,
@@ -295,3 +296,23 @@ async def search_terms_page(
     # give keeps the planner from walking that index and testing all million rows for a rare word.
     newest = Ticket.created_at + text("interval '0 seconds'")
     return (await session.execute(page(match, newest=newest))).all(), total
+
+
+async def saved_views(session: AsyncSession, user_id: int) -> Sequence[SavedView]:
+    query = select(SavedView).where(SavedView.user_id == user_id).order_by(SavedView.name, SavedView.id)
+    return (await session.execute(query)).scalars().all()
+
+
+async def add_saved_view(session: AsyncSession, user_id: int, name: str, query: str) -> SavedView:
+    row = SavedView(user_id=user_id, name=name, query=query)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def delete_saved_view(session: AsyncSession, user_id: int, view_id: int) -> bool:
+    row = await session.get(SavedView, view_id)
+    if row is None or row.user_id != user_id:  # someone else's is as good as none
+        return False
+    await session.delete(row)
+    return True

@@ -4,6 +4,7 @@ per view, sorted by time left, and the bulk changes made from them."""
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 from typing import Any
 
 import msgspec
@@ -11,7 +12,7 @@ from sqlalchemy import ColumnElement, false
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center import clock
-from contact_center.errors import ValidationFailed
+from contact_center.errors import NotFound, ValidationFailed
 from contact_center.models import Ticket
 from contact_center.pagination import check_window
 from contact_center.routing import repository as routing_repository
@@ -168,3 +169,43 @@ async def bulk_update(
     for ticket_id in sorted(set(ticket_ids)):  # a fixed order: two bulk changes never deadlock
         await ticket_service.update(session, ticket_id, change, actor_id)
     return len(set(ticket_ids))
+
+
+MAX_SAVED = 20
+QUERY_KEYS = ("view", "status", "priority", "kind", "channel", "queue_id", "assignee_id", "tier", "created_from",
+              "created_to", "q")  # fmt: skip
+
+
+class Saved(msgspec.Struct):
+    id: int
+    name: str
+    query: str
+
+
+async def saved_views(session: AsyncSession, user_id: int) -> list[Saved]:
+    return [Saved(id=v.id, name=v.name, query=v.query) for v in await repository.saved_views(session, user_id)]
+
+
+async def save_view(session: AsyncSession, user_id: int, name: str, query: dict[str, str]) -> Saved:
+    """Keeps the filters of the page under a name; only the views page's own parameters are kept."""
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("name must not be empty")
+    if len(name) > 60:
+        raise ValidationFailed("name must be at most 60 characters")
+    kept = "&".join(f"{k}={urllib.parse.quote(v)}" for k, v in query.items() if k in QUERY_KEYS and v)
+    if len(await repository.saved_views(session, user_id)) >= MAX_SAVED:
+        raise ValidationFailed("name: at most {max_saved} saved views; delete one first", max_saved=MAX_SAVED)
+    row = await repository.add_saved_view(session, user_id, name, kept[:1000])
+    return Saved(id=row.id, name=row.name, query=row.query)
+
+
+async def delete_view(session: AsyncSession, user_id: int, view_id: int) -> None:
+    if not await repository.delete_saved_view(session, user_id, view_id):
+        raise NotFound("no saved view {view_id}", view_id=view_id)
+
+
+async def next_ticket(session: AsyncSession, user_id: int, after: int, view: str = "mine") -> int | None:
+    """The ticket to work after `after`: the first of the view (soonest deadline) that is not it."""
+    found = await page(session, user_id, view, ViewFilters(), limit=2)
+    return next((r.ticket.id for r in found.rows if r.ticket.id != after), None)

@@ -179,3 +179,33 @@ async def test_dispositions_and_the_wrap_up(
         notes = (await session.execute(select(TicketMessage).where(TicketMessage.ticket_id == ids["ticket"]))).scalars()
         assert contact.summary == "來電報修\n當場解決：已安排技師"
         assert [(m.visibility, m.body) for m in notes] == [("internal", "當場解決：已安排技師")]
+
+
+async def test_saved_views_and_the_next_ticket(
+    client: AsyncTestClient[Any], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    alice, _ = await make_user(sessions, "agent", "alice", password=GOOD)
+    await make_user(sessions, "agent", "bob", password=GOOD)
+    ids = await _tickets(sessions, alice)
+    async with sessions() as session, session.begin():
+        soon = await session.get(Ticket, ids["soon"])
+        assert soon is not None
+        soon.assignee_id = alice  # two of alice's: "soon" (20 minutes left) before "mine" (a day)
+    headers = await _page_session(client, "alice")
+    saved = await client.post("/desk/tickets/saved", headers={**headers, "hx-request": "false"},
+                              data={"name": "急件", "query": "view=all&priority=urgent&evil=1"}, follow_redirects=False)  # fmt: skip
+    assert saved.status_code == 303 and saved.headers["location"] == "/desk/tickets?view=all&priority=urgent"
+    page = await client.get("/desk/tickets")
+    assert 'data-testid="saved-view"' in page.text and "急件" in page.text
+    unnamed = await client.post("/desk/tickets/saved", headers=headers, data={"name": " ", "query": "view=all"})
+    assert unnamed.status_code == 422
+    nxt = await client.get(f"/desk/tickets/{ids['soon']}/next", follow_redirects=False)
+    assert nxt.headers["location"] == f"/desk/tickets/{ids['mine']}"
+    last = await client.get(f"/desk/tickets/{ids['mine']}/next", follow_redirects=False)
+    assert last.headers["location"] == f"/desk/tickets/{ids['soon']}"
+    # Bob cannot delete alice's view (it is as if it did not exist).
+    client.cookies.clear()
+    bob_headers = await _page_session(client, "bob")
+    view_id = int(page.text.split('action="/desk/tickets/saved/')[1].split("/")[0])
+    refused = await client.post(f"/desk/tickets/saved/{view_id}/delete", headers=bob_headers, follow_redirects=False)
+    assert refused.status_code == 404

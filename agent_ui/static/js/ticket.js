@@ -40,13 +40,17 @@ document.addEventListener("change", async (e) => {
   picker.value = "";
 });
 
-// Ctrl/⌘+Enter sends; Alt+N switches between a reply and an internal note; Alt+M picks a canned reply.
+// Ctrl/⌘+Enter sends; Alt+N switches between a reply and an internal note; Alt+M picks a canned reply;
+// Alt+J opens the next ticket of the agent's view.
 document.addEventListener("keydown", (e) => {
   const area = box();
   if (!area) return;
   if ((e.ctrlKey || e.metaKey) && e.key === "Enter" && document.activeElement === area) {
     e.preventDefault();
     area.form.requestSubmit();
+  } else if (e.altKey && (e.key === "j" || e.key === "J")) {
+    e.preventDefault();
+    location.href = `/desk/tickets/${ticketId}/next`;
   } else if (e.altKey && (e.key === "m" || e.key === "M")) {
     const picker = document.querySelector("[data-macro-picker]");
     if (picker) { e.preventDefault(); picker.focus(); }
