@@ -290,6 +290,40 @@ async def change_properties(
 
 
 @dataclass
+class LinkForm:
+    other_id: str = ""
+    kind: str = "related"  # related | duplicate | parent | child, or "merge": merge this ticket into the other
+
+
+@post("/desk/tickets/{ticket_id:int}/links", guards=[requires(*DESK)], include_in_schema=False, status_code=200)
+async def link_or_merge(
+    request: Request[Any, Any, Any], db_session: AsyncSession, ticket_id: int, data: Annotated[LinkForm, FORM]
+) -> Template | Redirect:
+    """Links another ticket, or merges this one into it (its conversation moves there; it closes)."""
+    try:
+        other = _int(data.other_id.strip().lstrip("#"), "other_id")
+        if other is None:
+            raise ValidationFailed("other_id must be a number")
+        if data.kind == "merge":
+            target = await ticket_service.merge(db_session, ticket_id, other, _user_id(request))
+            if _htmx(request):  # htmx follows a 303 itself and would swap the page in: it is told instead
+                told = _page(request, "tickets/_bulk_result.html", done=1)
+                told.headers["HX-Redirect"] = f"/desk/tickets/{target.id}"
+                return _changed(request, ticket_id, told)
+            return _changed(request, ticket_id, Redirect(f"/desk/tickets/{target.id}", status_code=303))
+        await ticket_service.link(db_session, ticket_id, s.TicketLinkCreate(other_id=other, kind=data.kind),
+                                  _user_id(request))  # fmt: skip
+    except DomainError as exc:
+        context = await _ticket_context(db_session, ticket_id)
+        return _page(request, "tickets/_links.html", status_code=422, error=_error_text(request, exc), **context)
+    if not _htmx(request):
+        return _changed(request, ticket_id, Redirect(f"/desk/tickets/{ticket_id}", status_code=303))
+    return _changed(
+        request, ticket_id, _page(request, "tickets/_links.html", **await _ticket_context(db_session, ticket_id))
+    )
+
+
+@dataclass
 class FollowUpForm:
     due_at: str = ""  # a local (Taipei) time from <input type="datetime-local">
     note: str = ""
@@ -354,5 +388,6 @@ TICKET_ROUTES: list[Any] = [
     change_properties,
     add_follow_up,
     complete_follow_up,
+    link_or_merge,
 ]
 __all__ = ["TICKET_ROUTES"]

@@ -209,3 +209,22 @@ async def test_saved_views_and_the_next_ticket(
     view_id = int(page.text.split('action="/desk/tickets/saved/')[1].split("/")[0])
     refused = await client.post(f"/desk/tickets/saved/{view_id}/delete", headers=bob_headers, follow_redirects=False)
     assert refused.status_code == 404
+
+
+async def test_linking_and_merging_from_the_page(
+    client: AsyncTestClient[Any], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    alice, _ = await make_user(sessions, "agent", "alice", password=GOOD)
+    ids = await _tickets(sessions, alice)
+    headers = await _page_session(client, "alice")
+    bad = await client.post(f"/desk/tickets/{ids['soon']}/links", headers=headers, data={"other_id": "abc"})
+    assert bad.status_code == 422 and 'data-testid="links-error"' in bad.text
+    linked = await client.post(f"/desk/tickets/{ids['soon']}/links", headers=headers,
+                               data={"other_id": f"#{ids['late']}", "kind": "related"})  # fmt: skip
+    assert linked.status_code == 200 and f"/desk/tickets/{ids['late']}" in linked.text
+    merged = await client.post(f"/desk/tickets/{ids['mine']}/links", headers=headers,
+                               data={"other_id": str(ids["late"]), "kind": "merge"}, follow_redirects=False)  # fmt: skip
+    assert merged.status_code == 200 and merged.headers["hx-redirect"] == f"/desk/tickets/{ids['late']}"
+    async with sessions() as session:
+        source = await session.get(Ticket, ids["mine"])
+        assert source is not None and source.status == "closed"
