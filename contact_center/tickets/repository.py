@@ -212,17 +212,17 @@ async def customer_name(session: AsyncSession, customer_id: int | None) -> str |
     return (await session.execute(select(Customer.name).where(Customer.id == customer_id))).scalar_one_or_none()
 
 
-async def texts_of(session: AsyncSession, ticket_ids: list[int]) -> dict[int, str]:
-    """Subject, description and every message of each ticket, as one text."""
+async def texts_of(session: AsyncSession, ticket_ids: list[int]) -> dict[int, list[str]]:
+    """Subject, description and every message of each ticket."""
     found = {
-        i: f"{subject}\n{description or ''}"
+        i: [subject, description or ""]
         for i, subject, description in await session.execute(
             select(Ticket.id, Ticket.subject, Ticket.description).where(Ticket.id.in_(ticket_ids))
         )
     }
     messages = select(TicketMessage.ticket_id, TicketMessage.body).where(TicketMessage.ticket_id.in_(ticket_ids))
     for ticket_id, body in await session.execute(messages.order_by(TicketMessage.id)):
-        found[ticket_id] += f"\n{body}"
+        found[ticket_id].append(body)
     return found
 
 

@@ -20,7 +20,7 @@ async def refresh(session: AsyncSession, ticket_ids: Iterable[int]) -> int:
     for start in range(0, len(ids), REFRESH_CHUNK):
         chunk = ids[start : start + REFRESH_CHUNK]
         texts = await repository.texts_of(session, chunk)
-        rows = [(ticket_id, " ".join(search_terms.terms(text))) for ticket_id, text in texts.items()]
+        rows = [(ticket_id, " ".join(search_terms.terms_of(pieces))) for ticket_id, pieces in texts.items()]
         await repository.write_terms(session, rows)
         done += len(rows)
     return done

@@ -8,6 +8,7 @@ asks for 冷氣, 氣漏 and 漏水 together."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from knowledge_base.normalize import normalize
@@ -23,8 +24,22 @@ def _pieces(text: str) -> tuple[list[str], list[str]]:
     return _CJK_RUN.findall(normal), _WORD.findall(_CJK_RUN.sub(" ", normal))
 
 
+def terms_of(pieces: list[str]) -> list[str]:
+    """A ticket's terms: those of its subject, description and messages, each on its own (no pair spans
+    two of them), in first-seen order. Subjects repeat a lot ("冷氣不冷"): their terms are remembered."""
+    found: dict[str, None] = {}
+    for i, piece in enumerate(pieces):
+        found.update(dict.fromkeys(_remembered(piece) if i == 0 else terms(piece)))
+    return list(found)[:MAX_TERMS]
+
+
+@functools.lru_cache(maxsize=20_000)
+def _remembered(text: str) -> tuple[str, ...]:
+    return tuple(terms(text))
+
+
 def terms(text: str) -> list[str]:
-    """The distinct terms of a ticket's text, in first-seen order."""
+    """The distinct terms of one text, in first-seen order."""
     runs, words = _pieces(text)
     found: dict[str, None] = {}
     for run in runs:
