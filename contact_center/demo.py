@@ -24,7 +24,7 @@ from contact_center.commands import import_files
 from contact_center.db.migrate import upgrade_async
 from contact_center.db.session import create_engine, create_session_factory
 from contact_center.demo_calls import DemoTelephony
-from contact_center.models import AgentProfile, Customer, KbArticle, NlpModel, Offer, Queue, RepairFlag, User
+from contact_center.models import AgentProfile, Customer, KbArticle, Macro, NlpModel, Offer, Queue, RepairFlag, User
 from contact_center.settings import Settings
 
 if TYPE_CHECKING:
@@ -66,6 +66,14 @@ DEMO_OFFERS = [
      "description": "品管標記為報修頻率異常的機台（同型號同機齡的數倍）：建議以舊換新，舊機回收折抵。"},
 ]  # fmt: skip
 PORTAL_DEMO_USER = "mei"
+DEMO_MACROS = [
+    {"title": "已安排技師到府", "lang": "zh-Hant",
+     "body": "{customer_name} 您好，關於案件 #{ticket_id}（{subject}），我們已安排技師到府檢修，出發前會先以電話與您確認時間。客服 {agent_name} 敬上"},
+    {"title": "請提供機身序號", "lang": "zh-Hant",
+     "body": "{customer_name} 您好，為了確認保固與機型，麻煩您提供機身側面貼紙上的序號（可拍照回覆）。謝謝！"},
+    {"title": "Technician booked", "lang": "en",
+     "body": "Dear {customer_name}, about ticket #{ticket_id} ({subject}): a technician will visit; we will call to confirm the time first. {agent_name}"},
+]  # fmt: skip
 
 
 async def _prepare_assist(settings: Settings) -> str:
@@ -74,6 +82,7 @@ async def _prepare_assist(settings: Settings) -> str:
     from contact_center.analytics import service as analytics
     from contact_center.kb import articles
     from contact_center.offers import service as offer_service
+    from contact_center.tickets import macros
 
     today = clock.today()
     done: list[str] = []
@@ -89,6 +98,10 @@ async def _prepare_assist(settings: Settings) -> str:
             await offer_service.create(session, msgspec.convert(offer, offer_service.OfferIn))
         if missing:
             done.append(f"{len(missing)} offers")
+        if not (await session.execute(select(func.count()).select_from(Macro))).scalar_one():
+            for macro in DEMO_MACROS:
+                await macros.create(session, msgspec.convert(macro, macros.MacroIn), None)
+            done.append(f"{len(DEMO_MACROS)} canned replies")
         if not (await session.execute(select(User.id).where(User.username == PORTAL_DEMO_USER))).first():
             tiers = await analytics.refresh_tiers(session, today)  # the pyramid from purchases
             await offer_service.refresh_coownership(session)
