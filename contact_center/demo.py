@@ -68,11 +68,13 @@ DEMO_OFFERS = [
 PORTAL_DEMO_USER = "mei"
 DEMO_MACROS = [
     {"title": "已安排技師到府", "lang": "zh-Hant",
-     "body": "{customer_name} 您好，關於案件 #{ticket_id}（{subject}），我們已安排技師到府檢修，出發前會先以電話與您確認時間。客服 {agent_name} 敬上"},
+     "body": "{customer_name} 您好，關於案件 #{ticket_id}（{subject}），我們已安排技師到府檢修，"
+             "出發前會先以電話與您確認時間。客服 {agent_name} 敬上"},
     {"title": "請提供機身序號", "lang": "zh-Hant",
      "body": "{customer_name} 您好，為了確認保固與機型，麻煩您提供機身側面貼紙上的序號（可拍照回覆）。謝謝！"},
     {"title": "Technician booked", "lang": "en",
-     "body": "Dear {customer_name}, about ticket #{ticket_id} ({subject}): a technician will visit; we will call to confirm the time first. {agent_name}"},
+     "body": "Dear {customer_name}, about ticket #{ticket_id} ({subject}): a technician will visit; "
+             "we will call to confirm the time first. {agent_name}"},
 ]  # fmt: skip
 
 
