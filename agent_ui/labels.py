@@ -32,7 +32,8 @@ LABELS: dict[str, dict[str, str]] = {
              "breached": "Breached", "all": "All tickets"},
     "field": {"status": "status", "priority": "priority", "assignee_id": "assignee", "queue_id": "queue",
               "category": "category", "subject": "subject", "description": "description", "kind": "kind",
-              "asset_id": "product", "technician": "technician", "satisfaction": "satisfaction"},
+              "asset_id": "product", "technician": "technician", "satisfaction": "satisfaction",
+              "tags": "tags"},
     "due": {"first_response": "First response", "resolution": "Resolution"},
 }  # fmt: skip
 

@@ -9,6 +9,7 @@ message (422, which htmx is configured to swap), and the request's transaction i
 from __future__ import annotations
 
 import datetime as dt
+import re
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -91,6 +92,7 @@ async def ticket_views_page(
     queue_id: str | None = None,
     assignee_id: str | None = None,
     tier: str | None = None,
+    tag: str | None = None,
     created_from: str | None = None,
     created_to: str | None = None,
     q: str | None = None,
@@ -114,7 +116,7 @@ async def ticket_views_page(
     error = None
     try:
         filters = ticket_views.ViewFilters(
-            status=status, priority=priority, kind=kind, channel=channel, tier=tier,
+            status=status, priority=priority, kind=kind, channel=channel, tier=tier, tag=tag,
             queue_id=_int(queue_id or "", "queue_id"), assignee_id=_int(assignee_id or "", "assignee_id"),
             created_from=_date(created_from, "created_from"), created_to=_date(created_to, "created_to"),
         )  # fmt: skip
@@ -138,6 +140,7 @@ class BulkForm:
     status: str = ""
     assignee_id: str = ""
     priority: str = ""
+    add_tag: str = ""
     back: str = "/desk/tickets"
 
 
@@ -155,11 +158,11 @@ async def bulk_change(
         change.assignee_id = None if data.assignee_id == "none" else _int(data.assignee_id, "assignee_id")
     back = data.back if data.back.startswith("/desk/tickets") else "/desk/tickets"
     try:
-        if change == s.TicketUpdate():
+        if change == s.TicketUpdate() and not data.add_tag.strip():
             raise ValidationFailed("choose a change to make")
         chosen = [data.ticket_ids] if isinstance(data.ticket_ids, str) else data.ticket_ids
         ids = [number for value in chosen if (number := _int(value, "ticket_ids")) is not None]
-        done = await ticket_views.bulk_update(db_session, ids, change, _user_id(request))
+        done = await ticket_views.bulk_update(db_session, ids, change, _user_id(request), add_tag=data.add_tag)
     except DomainError as exc:
         return _page(request, "tickets/_bulk_result.html", status_code=422, error=_error_text(request, exc))
     if _htmx(request):
@@ -255,7 +258,11 @@ class PropertiesForm:
     assignee_id: str = ""
     queue_id: str = ""
     category: str = ""
+    tags: str = ""
     note: str = ""
+
+
+TAG_SEPARATORS = re.compile(r"[,，、;；]")
 
 
 @post("/desk/tickets/{ticket_id:int}/properties", guards=[requires(*DESK)], include_in_schema=False, status_code=200)
@@ -279,6 +286,9 @@ async def change_properties(
         category = data.category.strip() or None
         if category != current.category:
             change.category = category
+        tags = [t.strip() for t in TAG_SEPARATORS.split(data.tags) if t.strip()]
+        if tags != current.tags:
+            change.tags = tags
         await ticket_service.update(db_session, ticket_id, change, _user_id(request))
     except DomainError as exc:
         context = await _ticket_context(db_session, ticket_id)

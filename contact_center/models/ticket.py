@@ -60,6 +60,7 @@ class Ticket(IdMixin, Base):
     # When the next escalation level is due (None: none left, or the clock is paused): what sweeps scan.
     next_escalation_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    tags: Mapped[list[Any]] = mapped_column(default=list)  # the team's own labels: 換貨, 媒體, 回電
     # Full-text search terms (tickets.search): a tsvector with a GIN index on PostgreSQL, text feeding an
     # FTS5 table on SQLite. Written by the search module only; never loaded with the ticket.
     search_terms: Mapped[str | None] = mapped_column(SearchTerms, deferred=True)

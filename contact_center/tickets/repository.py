@@ -316,3 +316,11 @@ async def delete_saved_view(session: AsyncSession, user_id: int, view_id: int) -
         return False
     await session.delete(row)
     return True
+
+
+def tag_condition(session: AsyncSession, tag: str) -> ColumnElement[bool]:
+    """Tickets carrying `tag` (a JSON list: containment on PostgreSQL, json_each on SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return Ticket.tags.op("@>")(func.jsonb_build_array(tag))
+    each = func.json_each(Ticket.tags).table_valued("value")
+    return select(1).select_from(each).where(each.c.value == tag).exists()

@@ -42,6 +42,7 @@ class Ticket(msgspec.Struct):
     assignee_id: int | None = None
     technician: str | None = None
     satisfaction: int | None = None
+    tags: list[str] = []
     sla: Sla | None = None
 
 
@@ -74,6 +75,7 @@ class TicketUpdate(msgspec.Struct):
     assignee_id: Id | None | msgspec.UnsetType = msgspec.UNSET
     technician: Text100 | None | msgspec.UnsetType = msgspec.UNSET
     satisfaction: Int32 | None | msgspec.UnsetType = msgspec.UNSET
+    tags: list[Text32] | msgspec.UnsetType = msgspec.UNSET  # the whole list: what is sent replaces it
     note: Text2000 | None = None  # why, kept with the change in the history
 
 

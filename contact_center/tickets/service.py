@@ -21,13 +21,24 @@ from contact_center.tickets.workflow import CHANNELS, KINDS, OPEN_STATUSES, PRIO
 
 
 def to_schema(t: Ticket) -> s.Ticket:
-    fields = {f: getattr(t, f) for f in s.Ticket.__struct_fields__ if f != "sla"}  # same names by design
-    return s.Ticket(**fields, sla=s.Sla(**msgspec.structs.asdict(sla_service.view(t))))
+    fields = {f: getattr(t, f) for f in s.Ticket.__struct_fields__ if f not in ("sla", "tags")}  # same names
+    return s.Ticket(**fields, tags=list(t.tags or []), sla=s.Sla(**msgspec.structs.asdict(sla_service.view(t))))
 
 
 def _check_choice(field: str, value: str | None, choices: tuple[str, ...]) -> None:
     if value is not None and value not in choices:
         raise ValidationFailed("{field} must be one of {choices}", field=field, choices=", ".join(choices))
+
+
+MAX_TAGS = 10
+
+
+def clean_tags(tags: list[str]) -> list[str]:
+    """Trimmed, without repeats, in the order given; at most ten, each 1-32 characters."""
+    kept = list(dict.fromkeys(t.strip() for t in tags if t.strip()))
+    if len(kept) > MAX_TAGS:
+        raise ValidationFailed("tags: at most {max_tags} per ticket", max_tags=MAX_TAGS)
+    return kept
 
 
 def _check_fields(values: dict[str, Any]) -> None:
@@ -37,6 +48,8 @@ def _check_fields(values: dict[str, Any]) -> None:
     _check_choice("status", values.get("status"), STATUSES)
     if "subject" in values and not str(values["subject"]).strip():
         raise ValidationFailed("subject must not be empty")
+    if "tags" in values:
+        values["tags"] = clean_tags(values["tags"])
     rating = values.get("satisfaction")
     if rating is not None and not 1 <= rating <= 5:
         raise ValidationFailed("satisfaction must be between 1 and 5")

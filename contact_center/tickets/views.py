@@ -35,6 +35,7 @@ class ViewFilters(msgspec.Struct):
     queue_id: int | None = None
     assignee_id: int | None = None
     tier: str | None = None
+    tag: str | None = None
     created_from: dt.date | None = None  # Taipei days, both included
     created_to: dt.date | None = None
 
@@ -90,7 +91,7 @@ def _view_condition(view: str, user_id: int, queues: list[int], now: dt.datetime
     return []
 
 
-def _filter_conditions(f: ViewFilters) -> list[ColumnElement[bool]]:
+def _filter_conditions(session: AsyncSession, f: ViewFilters) -> list[ColumnElement[bool]]:
     _check("status", f.status, STATUSES)
     _check("priority", f.priority, PRIORITIES)
     _check("kind", f.kind, KINDS)
@@ -105,6 +106,8 @@ def _filter_conditions(f: ViewFilters) -> list[ColumnElement[bool]]:
             conditions.append(getattr(Ticket, field) == value)
     if f.tier is not None:
         conditions.append(Ticket.customer_id.in_(repository.customers_of_tier(f.tier)))
+    if f.tag:
+        conditions.append(repository.tag_condition(session, f.tag.strip()))
     if f.created_from is not None:
         conditions.append(Ticket.created_at >= clock.day_start(f.created_from))
     if f.created_to is not None:
@@ -133,7 +136,7 @@ async def page(
     _check("view", view, VIEWS)
     check_window(limit, offset)
     now = now or clock.now()
-    extra = _filter_conditions(filters)
+    extra = _filter_conditions(session, filters)
     queues = await my_queues(session, user_id)
     counts = {
         name: await repository.count(session, [*_view_condition(name, user_id, queues, now), *extra]) for name in VIEWS
@@ -159,15 +162,21 @@ async def page(
 
 
 async def bulk_update(
-    session: AsyncSession, ticket_ids: list[int], change: s.TicketUpdate, actor_id: int | None
-) -> int:
-    """The same change on several tickets, all or none (one ticket that cannot take it stops them all)."""
+    session: AsyncSession, ticket_ids: list[int], change: s.TicketUpdate, actor_id: int | None,
+    add_tag: str | None = None,
+) -> int:  # fmt: skip
+    """The same change on several tickets, all or none (one ticket that cannot take it stops them all);
+    `add_tag` is added to each ticket's own tags."""
     if not ticket_ids:
         raise ValidationFailed("ticket_ids: choose at least one ticket")
     if len(ticket_ids) > MAX_BULK:
         raise ValidationFailed("ticket_ids: at most {max_bulk} tickets at once", max_bulk=MAX_BULK)
     for ticket_id in sorted(set(ticket_ids)):  # a fixed order: two bulk changes never deadlock
-        await ticket_service.update(session, ticket_id, change, actor_id)
+        this = change
+        if add_tag and add_tag.strip():
+            current = await ticket_service.get(session, ticket_id, for_update=True)
+            this = msgspec.structs.replace(change, tags=[*(current.tags or []), add_tag.strip()])
+        await ticket_service.update(session, ticket_id, this, actor_id)
     return len(set(ticket_ids))
 
 

@@ -228,3 +228,33 @@ async def test_linking_and_merging_from_the_page(
     async with sessions() as session:
         source = await session.get(Ticket, ids["mine"])
         assert source is not None and source.status == "closed"
+
+
+async def test_tags_set_filtered_and_added_in_bulk(
+    client: AsyncTestClient[Any], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    alice, token = await make_user(sessions, "agent", "alice", password=GOOD)
+    ids = await _tickets(sessions, alice)
+    tagged = await client.patch(f"/api/tickets/{ids['soon']}", json={"tags": [" 換貨 ", "換貨", "媒體"]},
+                                headers=bearer(token))  # fmt: skip
+    assert tagged.status_code == 200 and tagged.json()["tags"] == ["換貨", "媒體"]
+    too_many = await client.patch(f"/api/tickets/{ids['soon']}", json={"tags": [str(i) for i in range(11)]},
+                                  headers=bearer(token))  # fmt: skip
+    assert too_many.status_code == 422 and too_many.json()["field"] == "tags"
+    headers = await _page_session(client, "alice")
+    page = await client.get("/desk/tickets", params={"view": "all", "tag": "換貨"})
+    assert page.text.count('data-testid="ticket-row"') == 1 and f'data-ticket="{ids["soon"]}"' in page.text
+    done = await client.post("/desk/tickets/bulk", headers=headers,
+                             data={"ticket_ids": [ids["soon"], ids["late"]], "add_tag": "回電"})  # fmt: skip
+    assert done.status_code == 200
+    async with sessions() as session:
+        soon, late = await session.get(Ticket, ids["soon"]), await session.get(Ticket, ids["late"])
+        assert soon is not None and late is not None
+        assert (soon.tags, late.tags) == (["換貨", "媒體", "回電"], ["回電"])
+    side = await client.post(f"/desk/tickets/{ids['late']}/properties", headers=headers,
+                             data={"status": "open", "priority": "normal", "assignee_id": "", "queue_id": "",
+                                   "tags": "回電，急件、 媒體"})  # fmt: skip
+    assert side.status_code == 200
+    async with sessions() as session:
+        late = await session.get(Ticket, ids["late"])
+        assert late is not None and late.tags == ["回電", "急件", "媒體"]
