@@ -3,7 +3,7 @@
 // The bar is fixed at the foot of the window: a call never moves what the agent is typing.
 import { KbSuggest } from "./kb.js";
 import { Offers } from "./offers.js";
-import { api, clockText, fill, h, label, reconnecting, t, when } from "./common.js";
+import { api, clockText, fill, h, icon, label, reconnecting, t, when } from "./common.js";
 
 const desk = document.getElementById("desk");
 const bar = document.getElementById("call-bar");
@@ -134,7 +134,7 @@ const empty = () => h("li", { class: "empty" }, t("none"));
 function repairFlag(f) {
   if (!f) return null;
   return h("span", { class: "badge-alert", "data-testid": "repair-flag", title: `${t("repair_flag_since")} ${f.first_flagged_on} · ${t("repair_flag_episodes")}` },
-    "⚠ ", fill(t("repair_flag"), { repairs: f.repairs, expected: Number(f.expected).toFixed(1) }));
+    icon("warn"), " ", fill(t("repair_flag"), { repairs: f.repairs, expected: Number(f.expected).toFixed(1) }));
 }
 
 function singleView(pop) {
@@ -142,7 +142,7 @@ function singleView(pop) {
   const c = hist ? hist.customer : pop.customers[0];
   const head = h("h2", {}, h("a", { href: `/desk/customers/${c.id}`, "data-testid": "pop-customer" }, c.name), " ",
     h("span", { class: `tier tier-${c.value_tier}` }, label("tier", c.value_tier)));
-  const who = [head, c.taboos ? h("p", { class: "warn" }, "⚠ ", c.taboos) : null,
+  const who = [head, c.taboos ? h("p", { class: "warn" }, icon("warn"), " ", c.taboos) : null,
     c.preferences ? h("p", { class: "muted" }, c.preferences) : null, h("p", {}, (c.phones || []).map(phoneButton))];
   if (!hist) return [...who, h("p", { class: "muted", "aria-busy": "true" }, t("loading_history"))];
   return [...who, h("div", { class: "grid2" },

@@ -1,35 +1,38 @@
 // Knowledge-base suggestions on agent pages: live while the agent types (debounced), from the
 // caller's context in the screen-pop, with "helpful / not helpful" votes that re-rank later searches.
-import { api, esc, t } from "./common.js";
+import { api, h, icon, t } from "./common.js";
 
 export const KbSuggest = (function () {
-  // Inline SVG rather than 👍/👎: those render as empty boxes on machines without an emoji font.
-  const UP = '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3a1.5 1.5 0 0 0-.45-1.06L13.2 1 6.6 7.6A2 2 0 0 0 6 9v10a2 2 0 0 0 2 2h9a2 2 0 0 0 1.84-1.22l3-7.05A2 2 0 0 0 22 12v-2z" fill="currentColor"/></svg>';
-  const DOWN = '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M22 3h-4v12h4V3zM2 14a2 2 0 0 0 2 2h6.3l-1 4.6v.3c0 .4.16.78.45 1.06L10.8 23l6.6-6.6A2 2 0 0 0 18 15V5a2 2 0 0 0-2-2H7a2 2 0 0 0-1.84 1.22l-3 7.05A2 2 0 0 0 2 12v2z" fill="currentColor"/></svg>';
-
   const post = (url, body) => api("POST", url, body);
 
-  // The snippet is HTML made by the server (escaped text, <mark> around matched words).
+  // The snippet is the one piece of HTML, made by the server: the body's text escaped there, with <mark>
+  // around the matched words. Everything else is built as nodes.
+  function snippet(html) {
+    const p = h("p", { class: "snippet" });
+    p.innerHTML = html;
+    return p;
+  }
+
   function render(panel, result) {
     panel.dataset.query = result.query || "";
     if (!result.suggestions.length) {
-      panel.innerHTML = `<p class="empty" data-testid="kb-empty">${esc(t("no_suggestions"))}</p>`;
+      panel.replaceChildren(h("p", { class: "empty", "data-testid": "kb-empty" }, t("no_suggestions")));
       return;
     }
-    panel.innerHTML = `<ol class="kb-list">${result.suggestions.map((s) => `
-      <li data-testid="kb-suggestion" data-article="${s.id}" data-external-id="${esc(s.external_id)}">
-        <strong>${esc(s.title)}</strong>${s.public ? "" : ` <span class="tag">${esc(t("internal"))}</span>`}
-        <p class="snippet">${s.snippet}</p>
-        ${panel.dataset.insert ? `<button type="button" class="insert" data-kb-insert="${s.id}" data-testid="kb-insert">${esc(t("insert_into_reply"))}</button>` : ""}
-        <span class="votes"><button type="button" data-vote="1" aria-label="${esc(t("helpful"))}">${UP} ${esc(t("helpful"))}</button>
-        <button type="button" data-vote="0" aria-label="${esc(t("not_helpful"))}">${DOWN} ${esc(t("not_helpful"))}</button></span>
-      </li>`).join("")}</ol>`;
+    panel.replaceChildren(h("ol", { class: "kb-list" }, result.suggestions.map((s) =>
+      h("li", { "data-testid": "kb-suggestion", dataset: { article: s.id, externalId: s.external_id } },
+        h("strong", {}, s.title), s.public ? null : [" ", h("span", { class: "tag" }, t("internal"))],
+        snippet(s.snippet),
+        panel.dataset.insert ? h("button", { type: "button", class: "insert", "data-testid": "kb-insert", dataset: { kbInsert: s.id } }, t("insert_into_reply")) : null,
+        h("span", { class: "votes" },
+          h("button", { type: "button", dataset: { vote: "1" }, "aria-label": t("helpful") }, icon("up"), " ", t("helpful")), " ",
+          h("button", { type: "button", dataset: { vote: "0" }, "aria-label": t("not_helpful") }, icon("down"), " ", t("not_helpful")))))));
   }
 
   async function load(panel, body) {
     panel.setAttribute("aria-busy", "true");
     try { render(panel, await post("/api/kb/suggest", { limit: 5, ...body })); }
-    catch (err) { panel.innerHTML = `<p class="error">${esc(err.message)}</p>`; }
+    catch (err) { panel.replaceChildren(h("p", { class: "error" }, err.message)); }
     finally { panel.removeAttribute("aria-busy"); }
   }
 
@@ -41,7 +44,7 @@ export const KbSuggest = (function () {
       const text = fields.map((f) => f.value.trim()).filter(Boolean).join("\n");
       if (text === last) return;
       last = text;
-      if (!text) { panel.innerHTML = ""; return; }
+      if (!text) { panel.replaceChildren(); return; }
       load(panel, { text, ...(extra ? extra() : {}) });
     };
     fields.forEach((f) => f.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 300); }));
@@ -54,8 +57,8 @@ export const KbSuggest = (function () {
     const panel = vote.closest("[data-kb-panel]");
     try {
       await post(`/api/kb/articles/${item.dataset.article}/feedback`, { helpful: vote.dataset.vote === "1", query: panel ? panel.dataset.query || "" : "" });
-      item.querySelector(".votes").innerHTML = `<small class="ok" data-testid="kb-voted">${esc(t("thanks_feedback"))}</small>`;
-    } catch (err) { item.querySelector(".votes").insertAdjacentHTML("beforeend", `<small class="error">${esc(err.message)}</small>`); }
+      item.querySelector(".votes").replaceChildren(h("small", { class: "ok", "data-testid": "kb-voted" }, t("thanks_feedback")));
+    } catch (err) { item.querySelector(".votes").append(h("small", { class: "error" }, err.message)); }
   });
 
   return { load, live };

@@ -1,5 +1,5 @@
 // Offers on agent pages: the best offers for the customer with their reasons, and the customer's answer.
-import { api, esc, t } from "./common.js";
+import { api, h, t } from "./common.js";
 
 export const Offers = (function () {
   const lang = document.documentElement.lang || "zh-Hant";
@@ -10,12 +10,13 @@ export const Offers = (function () {
     try {
       const offers = await post("/api/offers/suggest", { customer_id: customerId, text: text || "", limit: 3, lang });
       panel.dataset.customer = customerId;
-      panel.innerHTML = offers.length ? `<ul class="offers">${offers.map((o) => `
-        <li data-testid="offer" data-offer="${o.offer_id}"><strong>${esc(o.title)}</strong>
-          <ul class="reasons">${o.reasons.map((r) => `<li>${esc(r)}</li>`).join("")}</ul>
-          <span class="answers">${["accept", "later", "decline"].map((a) => `<button type="button" data-answer="${a}">${esc(t("offer_" + a))}</button>`).join(" ")}</span>
-        </li>`).join("")}</ul>` : `<p class="empty" data-testid="offers-empty">${esc(t("no_offers"))}</p>`;
-    } catch (err) { panel.innerHTML = `<p class="error">${esc(err.message)}</p>`; }
+      panel.replaceChildren(offers.length ? h("ul", { class: "offers" }, offers.map((o) =>
+        h("li", { "data-testid": "offer", dataset: { offer: o.offer_id } }, h("strong", {}, o.title),
+          h("ul", { class: "reasons" }, o.reasons.map((r) => h("li", {}, r))),
+          h("span", { class: "answers" }, ["accept", "later", "decline"].map((a) =>
+            [h("button", { type: "button", dataset: { answer: a } }, t("offer_" + a)), " "])))))
+        : h("p", { class: "empty", "data-testid": "offers-empty" }, t("no_offers")));
+    } catch (err) { panel.replaceChildren(h("p", { class: "error" }, err.message)); }
   }
 
   document.addEventListener("click", async (e) => {
@@ -25,8 +26,9 @@ export const Offers = (function () {
     const panel = button.closest("[data-offers-panel]");
     try {
       await post(`/api/offers/${item.dataset.offer}/responses`, { customer_id: Number(panel.dataset.customer), response: button.dataset.answer });
-      item.querySelector(".answers").innerHTML = `<small class="ok" data-testid="offer-answered">${esc(t("offer_recorded"))}: ${esc(t("offer_" + button.dataset.answer))}</small>`;
-    } catch (err) { item.querySelector(".answers").insertAdjacentHTML("beforeend", `<small class="error">${esc(err.message)}</small>`); }
+      item.querySelector(".answers").replaceChildren(h("small", { class: "ok", "data-testid": "offer-answered" },
+        `${t("offer_recorded")}: ${t("offer_" + button.dataset.answer)}`));
+    } catch (err) { item.querySelector(".answers").append(h("small", { class: "error" }, err.message)); }
   });
 
   return { load };
