@@ -66,9 +66,11 @@ def test_a_simulated_call_pops_the_caller_and_the_agent_opens_a_ticket_and_dials
         pop.get_by_label("案件主旨").fill("冷氣不冷")
         pop.get_by_label("類型").select_option("repair")
         pop.get_by_role("button", name="建立案件").click()
-        expect(pop).to_contain_text(re.compile(r"已建立案件 #\d+"))
+        expect(page).to_have_url(re.compile(r"/desk/tickets/\d+$"))  # the new ticket opens
+        expect(page.get_by_role("heading", level=1)).to_contain_text("冷氣不冷")
+        expect(page.get_by_test_id("call-bar").get_by_test_id("call-state")).to_have_text("通話中")  # the call stays
 
-        pop.get_by_role("button", name="0912 345 678").click()
+        page.get_by_test_id("ticket-customer").get_by_role("button", name="0912 345 678").click()
         expect(page.get_by_test_id("toast")).to_contain_text("已撥出至", timeout=20_000)
         originate = [a for a in telephony.simulator.actions if a.get("Action") == "Originate"]
         assert originate and originate[0]["Channel"] == "PJSIP/1001" and originate[0]["Exten"] == "0912345678"
