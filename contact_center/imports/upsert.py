@@ -139,7 +139,8 @@ def _upsert_statement(session: AsyncSession, model: Model, columns: list[str]) -
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(table)
     excluded = statement.excluded
-    compared = [c for c in columns if c not in ("external_id", "updated_at")]
+    # search_terms follow the text: written when the row changes, never the reason it is written.
+    compared = [c for c in columns if c not in ("external_id", "updated_at", "search_terms")]
     return statement.on_conflict_do_update(
         index_elements=["external_id"],
         set_={c: excluded[c] for c in columns if c != "external_id"},
@@ -164,6 +165,11 @@ async def write_batch(session: AsyncSession, kind: str, batch: list[tuple[int, A
         now = clock.now()
         for row in rows:
             row["updated_at"] = now
+    if kind == "tickets":
+        # Written with the row, not after it: a second write of every imported ticket would leave as many
+        # dead rows behind (a million after a big import) until vacuum.
+        for row in rows:
+            row["search_terms"] = search_index.row_terms(row.get("subject") or "", row.get("description") or "")
     ids = [row["external_id"] for row in rows]
     existing: dict[str, int] = {}
     for chunk in _chunks(ids):
@@ -177,7 +183,8 @@ async def write_batch(session: AsyncSession, kind: str, batch: list[tuple[int, A
     all_ids = {**existing, **written}
     cache.remember(model, all_ids.items())
     if kind == "tickets":
-        await search_index.refresh(session, written.values())  # new or changed: their text may have too
+        # New tickets got their terms with the insert; a changed one may have messages, which its row lacks.
+        await search_index.refresh(session, [i for e, i in written.items() if e in existing])
     changed = set(written)
     if phones:
         changed |= await _sync_phones(session, {all_ids[e]: phones[e] for e in ids}, all_ids)

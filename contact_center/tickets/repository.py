@@ -229,10 +229,12 @@ async def texts_of(session: AsyncSession, ticket_ids: list[int]) -> dict[int, li
 async def write_terms(session: AsyncSession, rows: list[tuple[int, str]]) -> None:
     if not rows:
         return
-    postgres = session.get_bind().dialect.name == "postgresql"
-    terms = func.to_tsvector("simple", bindparam("terms")) if postgres else bindparam("terms")
+    # The terms are letters, digits and ideographs separated by spaces: PostgreSQL reads that text as a
+    # tsvector as it is (no parser in between), the same way the importer writes it.
     statement = update(Ticket.__table__).where(Ticket.__table__.c.id == bindparam("ticket_id"))  # type: ignore[arg-type]
-    await session.execute(statement.values(search_terms=terms), [{"ticket_id": i, "terms": t} for i, t in rows])
+    await session.execute(
+        statement.values(search_terms=bindparam("terms")), [{"ticket_id": i, "terms": t} for i, t in rows]
+    )
 
 
 async def unindexed(session: AsyncSession, limit: int) -> list[int]:

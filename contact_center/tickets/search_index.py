@@ -13,6 +13,11 @@ from contact_center.tickets import repository, search_terms
 REFRESH_CHUNK = 500
 
 
+def row_terms(subject: str, description: str) -> str:
+    """The terms of a ticket that has no messages yet, as stored."""
+    return " ".join(search_terms.terms_of([subject, description]))
+
+
 async def refresh(session: AsyncSession, ticket_ids: Iterable[int]) -> int:
     """Recomputes the terms of these tickets from their current text; returns how many were indexed."""
     ids = sorted(set(ticket_ids))

@@ -309,3 +309,19 @@ async def test_a_batch_the_database_refuses_is_retried_line_by_line(
     async with sessions() as session:
         count = (await session.execute(select(func.count()).select_from(Customer))).scalar_one()
     assert count == 34
+
+
+async def test_imported_tickets_are_searchable_and_written_once(
+    sessions: async_sessionmaker[AsyncSession], files: list[Path]
+) -> None:
+    """The terms go in with the row (no second write), and a re-import keeps them."""
+    from contact_center.tickets import search
+
+    await _import_all(sessions, files)
+    async with sessions() as session:
+        subject = (await session.execute(text("SELECT subject FROM tickets ORDER BY id LIMIT 1"))).scalar_one()
+        found = await search.search(session, subject)
+    assert found.total >= 1 and subject in [hit.ticket.subject for hit in found.items]
+    before = await _snapshot(sessions)
+    await _import_all(sessions, files)
+    assert await _snapshot(sessions) == before
