@@ -205,6 +205,24 @@ async def next_ticket(request: Request[Any, Any, Any], db_session: AsyncSession,
     return Redirect(f"/desk/tickets/{found}" if found else "/desk/tickets?view=mine")
 
 
+async def _answer(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    ticket_id: int,
+    part: str,
+    error: DomainError | None = None,
+    **extra: Any,
+) -> Template | Redirect:
+    """What a ticket form gets back: the part it changed, with the refusal (422; the transaction is rolled
+    back), or after the change (colleagues on the ticket are told); a plain post is redirected back."""
+    if error is None and not _htmx(request):
+        return _changed(request, ticket_id, Redirect(f"/desk/tickets/{ticket_id}", status_code=303))
+    context = await _ticket_context(db_session, ticket_id)
+    if error is not None:
+        return _page(request, part, status_code=422, error=_error_text(request, error), **extra, **context)
+    return _changed(request, ticket_id, _page(request, part, **extra, **context))
+
+
 async def _ticket_context(db_session: AsyncSession, ticket_id: int) -> dict[str, Any]:
     page = await conversation.ticket_page(db_session, ticket_id)
     return {"p": page, "t": page.ticket, "now": clock.now()}
@@ -242,13 +260,9 @@ async def post_message(
             db_session, ticket_id, s.TicketMessageCreate(body=data.body, internal=internal), _user_id(request)
         )
     except DomainError as exc:
-        context = await _ticket_context(db_session, ticket_id)
-        return _page(request, "tickets/_composer.html", status_code=422, error=_error_text(request, exc),
-                     body=data.body, internal=internal, **context)  # fmt: skip
-    if not _htmx(request):
-        return _changed(request, ticket_id, Redirect(f"/desk/tickets/{ticket_id}", status_code=303))
-    context = await _ticket_context(db_session, ticket_id)
-    return _changed(request, ticket_id, _page(request, "tickets/_after_message.html", internal=internal, **context))
+        return await _answer(request, db_session, ticket_id, "tickets/_composer.html", exc, body=data.body,
+                             internal=internal)  # fmt: skip
+    return await _answer(request, db_session, ticket_id, "tickets/_after_message.html", internal=internal)
 
 
 @dataclass
@@ -291,12 +305,8 @@ async def change_properties(
             change.tags = tags
         await ticket_service.update(db_session, ticket_id, change, _user_id(request))
     except DomainError as exc:
-        context = await _ticket_context(db_session, ticket_id)
-        return _page(request, "tickets/_side.html", status_code=422, error=_error_text(request, exc), **context)
-    if not _htmx(request):
-        return _changed(request, ticket_id, Redirect(f"/desk/tickets/{ticket_id}", status_code=303))
-    context = await _ticket_context(db_session, ticket_id)
-    return _changed(request, ticket_id, _page(request, "tickets/_after_change.html", saved=True, **context))
+        return await _answer(request, db_session, ticket_id, "tickets/_side.html", exc)
+    return await _answer(request, db_session, ticket_id, "tickets/_after_change.html", saved=True)
 
 
 @dataclass
@@ -324,13 +334,8 @@ async def link_or_merge(
         await ticket_service.link(db_session, ticket_id, s.TicketLinkCreate(other_id=other, kind=data.kind),
                                   _user_id(request))  # fmt: skip
     except DomainError as exc:
-        context = await _ticket_context(db_session, ticket_id)
-        return _page(request, "tickets/_links.html", status_code=422, error=_error_text(request, exc), **context)
-    if not _htmx(request):
-        return _changed(request, ticket_id, Redirect(f"/desk/tickets/{ticket_id}", status_code=303))
-    return _changed(
-        request, ticket_id, _page(request, "tickets/_links.html", **await _ticket_context(db_session, ticket_id))
-    )
+        return await _answer(request, db_session, ticket_id, "tickets/_links.html", exc)
+    return await _answer(request, db_session, ticket_id, "tickets/_links.html")
 
 
 @dataclass
@@ -352,11 +357,8 @@ async def add_follow_up(
         reminder = task_schemas.ReminderCreate(due_at=due, note=data.note.strip() or None)
         await task_service.create_reminder(db_session, ticket_id, reminder, _user_id(request))
     except DomainError as exc:
-        context = await _ticket_context(db_session, ticket_id)
-        return _page(request, "tickets/_follow_ups.html", status_code=422, error=_error_text(request, exc), **context)
-    if not _htmx(request):
-        return Redirect(f"/desk/tickets/{ticket_id}", status_code=303)
-    return _page(request, "tickets/_follow_ups.html", **await _ticket_context(db_session, ticket_id))
+        return await _answer(request, db_session, ticket_id, "tickets/_follow_ups.html", exc)
+    return await _answer(request, db_session, ticket_id, "tickets/_follow_ups.html")
 
 
 @dataclass
@@ -379,11 +381,8 @@ async def complete_follow_up(
         await task_service.complete(db_session, task_id, task_schemas.TaskDone(outcome=data.outcome), user.id,
                                     lead=user.role in ("admin", "supervisor"))  # fmt: skip
     except DomainError as exc:
-        context = await _ticket_context(db_session, ticket_id)
-        return _page(request, "tickets/_follow_ups.html", status_code=422, error=_error_text(request, exc), **context)
-    if not _htmx(request):
-        return Redirect(f"/desk/tickets/{ticket_id}", status_code=303)
-    return _page(request, "tickets/_follow_ups.html", **await _ticket_context(db_session, ticket_id))
+        return await _answer(request, db_session, ticket_id, "tickets/_follow_ups.html", exc)
+    return await _answer(request, db_session, ticket_id, "tickets/_follow_ups.html")
 
 
 TICKET_ROUTES: list[Any] = [
