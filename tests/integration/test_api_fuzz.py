@@ -59,7 +59,10 @@ async def test_no_generated_request_gets_a_server_error(
         binary, "run", f"{server}/schema/openapi.json", "--header", f"Authorization: Bearer {token}",
         "--checks", "not_a_server_error", "--phases", "examples,coverage,fuzzing",
         "--max-examples", os.environ.get("SCHEMATHESIS_EXAMPLES", "12"),
-        "--seed", os.environ.get("SCHEMATHESIS_SEED", "20261207"), "--no-color", "--workers", "2",
+        "--seed", os.environ.get("SCHEMATHESIS_SEED", "20261207"), "--no-color",
+        # One worker: with two threads CPython 3.11.7 can fail inside ast.parse (hypothesis describing a
+        # lambda): "AST constructor recursion depth mismatch", a race fixed in later CPython releases.
+        "--workers", "1",
     ]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=900)  # noqa: ASYNC221
     output = result.stdout + result.stderr

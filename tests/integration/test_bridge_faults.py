@@ -129,7 +129,8 @@ async def test_killing_the_bridge_mid_stream_loses_strands_and_doubles_nothing(
                 bridge.start()
             caller = f"09120000{n:02d}"
             placed[caller] = rng.choice(SCENARIOS)
-            await simulator.place_call(placed[caller], caller, agents=("1001", "1002"), speed=0.5 if n < 10 else 1.2)
+            # Slow enough to outlast a bridge start on a busy 2-core machine (importing it takes 3-5 s there).
+            await simulator.place_call(placed[caller], caller, agents=("1001", "1002"), speed=0.5 if n < 10 else 3.0)
             await asyncio.sleep(0.1)
         await simulator.wait_calls_done()
         await _settled(sessions, len(SCENARIOS) + len(placed))
