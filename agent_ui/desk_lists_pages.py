@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent_ui.pages import _page
-from contact_center import messages
+from contact_center import web_errors
 from contact_center.auth.guards import current_user, requires
 from contact_center.calls import schemas as call_schemas
 from contact_center.calls import wrap_up
@@ -28,11 +28,6 @@ LEADS = (Role.ADMIN, Role.SUPERVISOR)
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
-def _error(request: Request[Any, Any, Any], exc: DomainError) -> str:
-    locale = messages.wanted_locale(request.cookies.get(messages.LANG_COOKIE), request.headers.get("accept-language"))
-    return messages.error_message(exc, locale)
-
-
 async def _context(db_session: AsyncSession) -> dict[str, Any]:
     return {
         "macros": await macros.macros(db_session, active_only=False),
@@ -41,10 +36,15 @@ async def _context(db_session: AsyncSession) -> dict[str, Any]:
     }
 
 
-def _answer(request: Request[Any, Any, Any], part: str, context: dict[str, Any], **extra: Any) -> Template | Redirect:
-    if request.headers.get("hx-request") != "true" and "error" not in extra:
+def _answer(
+    request: Request[Any, Any, Any], part: str, context: dict[str, Any], error: DomainError | None = None, **extra: Any
+) -> Template | Redirect:
+    """The section a form changed (a plain post goes back to the page), or it with the refusal (422)."""
+    if error is not None:
+        return _page(request, part, status_code=422, error=web_errors.error_text(request, error), **context, **extra)
+    if request.headers.get("hx-request") != "true":
         return Redirect("/admin/desk", status_code=303)
-    return _page(request, part, status_code=422 if "error" in extra else 200, **context, **extra)
+    return _page(request, part, **context, **extra)
 
 
 @get("/admin/desk", guards=[requires(*LEADS)], include_in_schema=False)
@@ -72,7 +72,7 @@ async def add_macro(
     try:
         await macros.create(db_session, _macro_in(data), user.id if user else None)
     except DomainError as exc:
-        return _answer(request, "admin/_macros_list.html", await _context(db_session), error=_error(request, exc),
+        return _answer(request, "admin/_macros_list.html", await _context(db_session), error=exc,
                        draft=data)  # fmt: skip
     return _answer(request, "admin/_macros_list.html", await _context(db_session), saved=True)
 
@@ -85,7 +85,7 @@ async def edit_macro(
     try:
         await macros.update(db_session, macro_id, _macro_in(data), user.id if user else None)
     except DomainError as exc:
-        return _answer(request, "admin/_macros_list.html", await _context(db_session), error=_error(request, exc))
+        return _answer(request, "admin/_macros_list.html", await _context(db_session), error=exc)
     return _answer(request, "admin/_macros_list.html", await _context(db_session), saved=True)
 
 
@@ -95,7 +95,7 @@ async def delete_macro(request: Request[Any, Any, Any], db_session: AsyncSession
     try:
         await macros.delete(db_session, macro_id)
     except DomainError as exc:
-        return _answer(request, "admin/_macros_list.html", await _context(db_session), error=_error(request, exc))
+        return _answer(request, "admin/_macros_list.html", await _context(db_session), error=exc)
     return _answer(request, "admin/_macros_list.html", await _context(db_session))
 
 
@@ -118,7 +118,7 @@ async def add_disposition(
         await wrap_up.create_disposition(db_session, new)
     except DomainError as exc:
         return _answer(request, "admin/_dispositions_list.html", await _context(db_session),
-                       error=_error(request, exc), draft=data)  # fmt: skip
+                       error=exc, draft=data)  # fmt: skip
     return _answer(request, "admin/_dispositions_list.html", await _context(db_session), saved=True)
 
 
@@ -134,7 +134,7 @@ async def edit_disposition(
         await wrap_up.update_disposition(db_session, disposition_id, change)
     except DomainError as exc:
         return _answer(request, "admin/_dispositions_list.html", await _context(db_session),
-                       error=_error(request, exc))  # fmt: skip
+                       error=exc)  # fmt: skip
     return _answer(request, "admin/_dispositions_list.html", await _context(db_session), saved=True)
 
 

@@ -23,7 +23,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent_ui.pages import _page
-from contact_center import clock, messages, realtime
+from contact_center import clock, realtime, web_errors
 from contact_center.access.web import log_access
 from contact_center.auth.guards import DESK, STAFF, current_user, requires
 from contact_center.errors import DomainError, ValidationFailed
@@ -55,11 +55,6 @@ def _user_id(request: Request[Any, Any, Any]) -> int:
     user = current_user(request)
     assert user is not None  # the guard let only signed-in staff in
     return user.id
-
-
-def _error_text(request: Request[Any, Any, Any], exc: DomainError) -> str:
-    locale = messages.wanted_locale(request.cookies.get(messages.LANG_COOKIE), request.headers.get("accept-language"))
-    return messages.error_message(exc, locale)
 
 
 def _int(value: str, name: str) -> int | None:
@@ -123,7 +118,7 @@ async def ticket_views_page(
         found = await ticket_views.page(db_session, _user_id(request), view, filters, PAGE_SIZE, max(offset, 0),
                                         query=(q or "")[:200])  # fmt: skip
     except ValidationFailed as exc:
-        error = _error_text(request, exc)
+        error = web_errors.error_text(request, exc)
         found = await ticket_views.page(db_session, _user_id(request), "mine", ticket_views.ViewFilters(), PAGE_SIZE)
         chosen = {}
     choices = await conversation.choices(db_session)
@@ -164,7 +159,7 @@ async def bulk_change(
         ids = [number for value in chosen if (number := _int(value, "ticket_ids")) is not None]
         done = await ticket_views.bulk_update(db_session, ids, change, _user_id(request), add_tag=data.add_tag)
     except DomainError as exc:
-        return _page(request, "tickets/_bulk_result.html", status_code=422, error=_error_text(request, exc))
+        return _page(request, "tickets/_bulk_result.html", status_code=422, error=web_errors.error_text(request, exc))
     if _htmx(request):
         response = _page(request, "tickets/_bulk_result.html", done=done)
         response.headers["HX-Refresh"] = "true"  # every row and count may have changed
@@ -187,7 +182,7 @@ async def save_view(
     try:
         saved = await ticket_views.save_view(db_session, _user_id(request), data.name, query)
     except DomainError as exc:
-        return _page(request, "tickets/_bulk_result.html", status_code=422, error=_error_text(request, exc))
+        return _page(request, "tickets/_bulk_result.html", status_code=422, error=web_errors.error_text(request, exc))
     return Redirect(f"/desk/tickets?{saved.query}", status_code=303)
 
 
@@ -219,7 +214,7 @@ async def _answer(
         return _changed(request, ticket_id, Redirect(f"/desk/tickets/{ticket_id}", status_code=303))
     context = await _ticket_context(db_session, ticket_id)
     if error is not None:
-        return _page(request, part, status_code=422, error=_error_text(request, error), **extra, **context)
+        return _page(request, part, status_code=422, error=web_errors.error_text(request, error), **extra, **context)
     return _changed(request, ticket_id, _page(request, part, **extra, **context))
 
 

@@ -40,10 +40,15 @@ def _locale(request: Request[Any, Any, Any]) -> str | None:
     return messages.wanted_locale(request.cookies.get(messages.LANG_COOKIE), request.headers.get("accept-language"))
 
 
+def error_text(request: Request[Any, Any, Any], exc: DomainError) -> str:
+    """The error's message in the caller's language: what the API answers and what pages show."""
+    return messages.error_message(exc, _locale(request))
+
+
 def domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, object]]:
     retry_after = getattr(exc, "retry_after", None)
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
-    message = messages.error_message(exc, _locale(request))
+    message = error_text(request, exc)
     return _json(exc.status_code, exc.code, message, exc.detail, exc.field, headers=headers)
 
 

@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from types import MappingProxyType
+from typing import Any
 
 __all__ = [
     "DEFAULT_PRESENCE",
@@ -29,6 +30,7 @@ __all__ = [
     "assign_batch",
     "effective_priority",
     "eligible",
+    "holds_skills",
     "order_queue",
     "round_robin",
     "skills_least_loaded",
@@ -81,9 +83,13 @@ class Assignment:
 Strategy = Callable[[Sequence[AgentSnapshot], TicketToRoute], Assignment]
 
 
+def holds_skills(skills: Mapping[str, Any], required: Iterable[str]) -> bool:
+    """True when every required skill is held at level 1 or more (level 0 counts as absent)."""
+    return all(skills.get(skill, 0) >= 1 for skill in required)
+
+
 def _has_skills(agent: AgentSnapshot, required: Iterable[str]) -> bool:
-    """True when the agent holds every required skill at level 1 or more (level 0 counts as absent)."""
-    return all(agent.skills.get(skill, 0) >= 1 for skill in required)
+    return holds_skills(agent.skills, required)
 
 
 def eligible(

@@ -164,13 +164,19 @@ def due_soon_condition(now: dt.datetime, within: dt.timedelta = DUE_SOON_WITHIN)
     return soon
 
 
-def next_due(ticket: Ticket) -> dt.datetime | None:
-    """The deadline the agent works against now: the first response until there is one, then resolution."""
+def next_due_kind(ticket: Ticket) -> str | None:
+    """Which deadline the agent works against now: first_response until there is one, then resolution."""
     if ticket.status not in OPEN_STATUSES:
         return None
-    if ticket.first_response_at is None:
-        return ticket.first_response_due or ticket.resolution_due
-    return ticket.resolution_due
+    return "first_response" if ticket.first_response_at is None and ticket.first_response_due else "resolution"
+
+
+def next_due(ticket: Ticket) -> dt.datetime | None:
+    """The deadline of `next_due_kind`."""
+    kind = next_due_kind(ticket)
+    if kind is None:
+        return None
+    return ticket.first_response_due if kind == "first_response" else ticket.resolution_due
 
 
 def _is_breached(ticket: Ticket, now: dt.datetime) -> bool:

@@ -16,6 +16,7 @@ from contact_center.errors import NotFound, ValidationFailed
 from contact_center.models import Ticket
 from contact_center.pagination import check_window
 from contact_center.routing import repository as routing_repository
+from contact_center.routing import strategies
 from contact_center.sla import service as sla_service
 from contact_center.tickets import repository, search_terms
 from contact_center.tickets import schemas as s
@@ -72,7 +73,7 @@ async def my_queues(session: AsyncSession, user_id: int) -> list[int]:
     skills: dict[str, Any] = profile.skills if profile else {}
     return [
         q.id for q in await routing_repository.queues(session)
-        if user_id in (q.leads or []) or all(skills.get(k, 0) >= 1 for k in q.required_skills or [])
+        if user_id in (q.leads or []) or strategies.holds_skills(skills, q.required_skills or [])
     ]  # fmt: skip
 
 
@@ -115,12 +116,6 @@ def _filter_conditions(session: AsyncSession, f: ViewFilters) -> list[ColumnElem
     return conditions
 
 
-def _due_kind(t: Ticket) -> str | None:
-    if t.status not in OPEN_STATUSES:
-        return None
-    return "first_response" if t.first_response_at is None and t.first_response_due else "resolution"
-
-
 async def page(
     session: AsyncSession,
     user_id: int,
@@ -154,7 +149,7 @@ async def page(
         total, more = counts[view], False
     rows = [
         Row(ticket=ticket_service.to_schema(t), customer=customer, tier=tier, queue=queue, assignee=assignee,
-            due_at=sla_service.next_due(t), due_kind=_due_kind(t))
+            due_at=sla_service.next_due(t), due_kind=sla_service.next_due_kind(t))
         for t, customer, tier, queue, assignee in found
     ]  # fmt: skip
     return ViewPage(view=view, query=query, more=more, rows=rows, total=total, limit=limit, offset=offset,
