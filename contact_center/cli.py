@@ -91,8 +91,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from contact_center import commands
-
     if args.command in LATER:
         print(f"contact-center {args.command}: not yet available — {LATER[args.command]}", file=sys.stderr)
         return 2
@@ -114,6 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         logs.configure(os.environ.get("LOG_LEVEL", "INFO").upper())  # the bridge's lines redacted like ours
         return run_main()
+    # Imported here: the bridge and the worker start without loading the web application.
+    from contact_center import commands
+
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     try:
         return commands.run(args, get_settings())

@@ -94,6 +94,9 @@ class CallEnded(_Event, tag="call.ended"):
     wait_seconds: float | None = None
     hangup_by: HangupBy = "unknown"
     cause: str | None = None
+    # The bridge met this call only at a resync, in no state it could read: it cannot tell whether the app
+    # has it. The app ends it if it has it and otherwise ignores the event.
+    if_known: bool = False
 
 
 class AgentState(_Event, tag="agent.state"):

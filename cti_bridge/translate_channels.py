@@ -158,14 +158,14 @@ def on_hangup(ledger: Ledger, message: Mapping[str, str], moment: Moment) -> lis
     if call is None or not _is_first_channel(message, call_id):
         return []
     ledger.end(call)
-    if not call.announced:
+    if not call.announced and not call.met_at_resync:
         return []
     return list(
         ledger.emit(
             CallEnded, call, call.answered_extension or "", moment,
             extension=call.answered_extension, talk_seconds=talk_seconds(call, moment.at),
             wait_seconds=call.wait_seconds, hangup_by=_hangup_by(call),
-            cause=text(message, "Cause-txt") or text(message, "Cause"),
+            cause=text(message, "Cause-txt") or text(message, "Cause"), if_known=not call.announced,
         )
     )  # fmt: skip
 

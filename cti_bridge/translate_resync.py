@@ -33,7 +33,18 @@ def resync(
             events += _waiting(ledger, entry, channels, now)
     for call_id, legs in live.items():
         events += _bridged(ledger, call_id, legs, moment)
+    for call_id in live:
+        _remember(ledger, call_id)
     return events
+
+
+def _remember(ledger: Ledger, call_id: str) -> None:
+    """A live call in no state we can read (in the dialplan, between a transfer and its target): the app
+    may have it open from before, so its hangup must reach the app, which ignores it if it never had it."""
+    if call_id not in ledger.calls and call_id not in ledger.ended:
+        call = ledger.call(call_id, create=True)
+        if call is not None:
+            call.met_at_resync = True
 
 
 def _close_vanished(ledger: Ledger, live: Mapping[str, object], moment: Moment) -> list[Event]:

@@ -77,6 +77,7 @@ class Call:
     wait_seconds: float | None = None
     complete: Complete | None = None
     hangup_side: HangupBy | None = None  # who asked to hang up since the last answer
+    met_at_resync: bool = False  # live at a resync, neither waiting nor bridged: the app may have it open
     sequence: int = 0
 
 

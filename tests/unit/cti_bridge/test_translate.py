@@ -353,6 +353,20 @@ def test_resync_offers_a_caller_waiting_in_a_queue() -> None:
     ]  # fmt: skip
 
 
+def test_resync_remembers_a_live_call_it_cannot_read_so_its_hangup_reaches_the_app() -> None:
+    # In the dialplan (no queue, no bridge) when the bridge came back: the app may have it open from before.
+    channel = {"Channel": "PJSIP/trunk-00000009", "Uniqueid": "77.0", "Linkedid": "77.0", "BridgeId": "",
+               "Application": "Playback", "CallerIDNum": "0955000111"}  # fmt: skip
+    tracker = CallTracker()
+    assert tracker.resync([channel], [], now=20.0) == []
+    ended = tracker.feed({"Event": "Hangup", "Channel": "PJSIP/trunk-00000009", "Uniqueid": "77.0",
+                          "Linkedid": "77.0", "Cause": "16", "Cause-txt": "Normal Clearing"})  # fmt: skip
+    assert [fields(e) for e in ended] == [
+        {"type": "call.ended", "hangup_by": "unknown", "cause": "Normal Clearing", "if_known": True}
+    ]
+    assert tracker.live_calls() == []
+
+
 def test_resync_answers_an_outbound_call_it_did_not_know() -> None:
     agent = {"Channel": "PJSIP/1001-00000000", "Uniqueid": "9.0", "Linkedid": "9.0", "Exten": "0912345678",
              "BridgeId": "b1", "CallerIDNum": "1001"}  # fmt: skip
