@@ -52,6 +52,31 @@ PASSWORD = "bench-page-pass-1"
 # history is painted so that the next call opens it again.
 PAINT_OBSERVER = """
 window.__paint = {};
+window.__arrived = {};
+const PlainWebSocket = window.WebSocket;
+window.WebSocket = class extends PlainWebSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("message", (e) => {
+      const at = performance.timeOrigin + performance.now();
+      if (typeof e.data === "string" && e.data.includes('"screen_pop"')) {
+        const m = JSON.parse(e.data);
+        const key = (m.complete ? "complete:" : "first:") + m.call.call_id;
+        if (!(key in window.__arrived)) {
+          window.__arrived[key] = at;
+          if (!m.complete) {  // the page's floor: a bare text node painted on arrival, nothing else
+            const floor = document.createElement("span");
+            floor.textContent = "·";
+            floor.setAttribute("elementtiming", "floor:" + m.call.call_id);
+            floor.style.cssText = "position:fixed;top:0;left:0;font-size:8px;pointer-events:none";
+            document.body.append(floor);
+            setTimeout(() => floor.remove(), 1000);
+          }
+        }
+      }
+    });
+  }
+};
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
     if (!(entry.identifier in window.__paint)) window.__paint[entry.identifier] = performance.timeOrigin + entry.renderTime;
@@ -132,6 +157,7 @@ async def ours(args: argparse.Namespace, url: str, simulator: AmiSimulator, meas
             painted: dict[str, float] = {}
             for page in pages:
                 painted.update(await page.evaluate("window.__paint"))
+                painted.update(await page.evaluate("window.__arrived"))
             for task in listeners:
                 task.cancel()
         finally:
@@ -143,10 +169,16 @@ async def ours(args: argparse.Namespace, url: str, simulator: AmiSimulator, meas
     rang = measure.rang
     names = [(painted[f"name:{c}"] / 1000 - t) * 1000 for c, t in rang.items() if f"name:{c}" in painted]
     history = [(painted[f"history:{c}"] / 1000 - t) * 1000 for c, t in rang.items() if f"history:{c}" in painted]
+    floor_painted = [(painted[f"floor:{c}"] / 1000 - t) * 1000 for c, t in rang.items() if f"floor:{c}" in painted]
+    arrived = [(painted[f"first:{c}"] / 1000 - t) * 1000 for c, t in rang.items() if f"name:{c}" in painted]
+    complete = [(painted[f"complete:{c}"] / 1000 - t) * 1000 for c, t in rang.items() if f"history:{c}" in painted]
     frames = [(measure.popped[c] - t) * 1000 for c, t in rang.items() if c in measure.popped]
     lost = [c for c in rang if c not in measure.completed]
     return {"calls": placed, "rang": len(rang), "lost": len(lost), "first_frame_at_socket": percentiles(frames),
+            "first_frame_in_page": percentiles(arrived) if len(arrived) > 1 else {"n": len(arrived)},
+            "complete_frame_in_page": percentiles(complete) if len(complete) > 1 else {"n": len(complete)},
             "name_painted": percentiles(names) if len(names) > 1 else {"n": len(names)},
+            "bare_text_painted": percentiles(floor_painted) if len(floor_painted) > 1 else {"n": len(floor_painted)},
             "history_painted": percentiles(history) if len(history) > 1 else {"n": len(history)}}  # fmt: skip
 
 

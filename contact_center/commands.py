@@ -25,6 +25,7 @@ from contact_center.errors import DomainError
 from contact_center.imports import kinds
 from contact_center.imports.service import Importer, ImportReport
 from contact_center.settings import Settings, served_at
+from knowledge_base import pipelines
 
 MAX_PRINTED_MESSAGES = 50
 
@@ -88,6 +89,10 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
                     log_level="info", access_log=False)  # fmt: skip
         return 0
     app = create_app(settings)
+    # Word segmentation loads jieba's and spaCy's tables (~3 s, millions of objects): before serving, so
+    # that the first article suggestion does not stall the calls being popped meanwhile.
+    pipelines.chinese()
+    pipelines.english()
     # Everything loaded so far lives as long as the process: keep the collector from re-scanning it
     # (fewer, shorter pauses on the screen-pop path).
     gc.collect()

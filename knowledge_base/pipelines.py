@@ -12,6 +12,7 @@ token offsets are offsets into the caller's original text.
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import re
 import threading
@@ -71,7 +72,10 @@ def chinese() -> Any:
     import spacy
 
     jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" chatter is not ours to print
-    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.make_doc("載入")  # jieba reads its dictionary on first use: now, not in a request
+    _settle()
+    return nlp
 
 
 @functools.cache
@@ -82,7 +86,16 @@ def english() -> Any:
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
+    _settle()
     return nlp
+
+
+def _settle() -> None:
+    """The dictionaries just loaded (millions of objects) live as long as the process: moved out of the
+    garbage collector's sight, so that its full collections stop walking them. In the app they made every
+    full collection a ~100 ms pause of the event loop, and with it of the screen-pops."""
+    gc.collect()
+    gc.freeze()
 
 
 @functools.cache

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,13 +17,19 @@ LIVE_STATES = ("offered", "ringing", "answered")
 
 
 async def record_event(
-    session: AsyncSession, event_id: str, event_type: str, at: dt.datetime, extension: str | None, data: dict[str, Any]
+    session: AsyncSession,
+    event_id: str,
+    event_type: str,
+    at: dt.datetime,
+    extension: str | None,
+    data: dict[str, Any],
+    call_row_id: int | None = None,
 ) -> int | None:
     """Stores a timeline entry; None when this event id was stored before (a re-send)."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
         insert(CallEvent)
-        .values(event_id=event_id, type=event_type, at=at, extension=extension, data=data)
+        .values(event_id=event_id, type=event_type, at=at, extension=extension, data=data, call_row_id=call_row_id)
         .on_conflict_do_nothing(index_elements=["event_id"])
         .returning(CallEvent.id)
     )
@@ -31,9 +37,7 @@ async def record_event(
 
 
 async def link_event(session: AsyncSession, event_row_id: int, call_row_id: int) -> None:
-    event = await session.get(CallEvent, event_row_id)
-    if event is not None:
-        event.call_row_id = call_row_id
+    await session.execute(update(CallEvent).where(CallEvent.id == event_row_id).values(call_row_id=call_row_id))
 
 
 async def get_call(session: AsyncSession, source: str, call_id: str, *, for_update: bool = False) -> Call | None:

@@ -39,6 +39,34 @@ Identify = Callable[[], Awaitable[CallerMatch]]
 Complete = Callable[[CallerMatch], Awaitable[CallerMatch]]
 
 
+class AgentDirectory:
+    """Extension → the agent's user id, remembered for a short while: every ringing, answer and hangup asks
+    it, and a user's extension changes seldom (a change reaches calls within `ttl` seconds)."""
+
+    def __init__(self, ttl: float = 30.0) -> None:
+        self._ttl = ttl
+        self._entries: dict[str, tuple[float, int | None]] = {}
+
+    def get(self, extension: str) -> tuple[bool, int | None]:
+        entry = self._entries.get(extension)
+        if entry is None or entry[0] <= time.monotonic():
+            return False, None
+        return True, entry[1]
+
+    def put(self, extension: str, user_id: int | None) -> None:
+        if len(self._entries) > 10_000:
+            self._entries.clear()
+        self._entries[extension] = (time.monotonic() + self._ttl, user_id)
+
+    async def user_id(self, session: AsyncSession, extension: str) -> int | None:
+        known, user_id = self.get(extension)
+        if not known:
+            user = await repository.agent_for_extension(session, extension)
+            user_id = user.id if user is not None else None
+            self.put(extension, user_id)
+        return user_id
+
+
 class PopCache:
     """(source, call_id) → the caller match for the life of a call, bounded in size and time.
 
@@ -56,6 +84,7 @@ class PopCache:
         self.snapshots: dict[Key, s.Call] = {}
         self.first_pops: set[tuple[str, str, str]] = set()
         self._rung: dict[Key, asyncio.Event] = {}
+        self.agents = AgentDirectory()
 
     def _evict(self) -> None:
         if len(self._matches) < self._size:
@@ -122,6 +151,14 @@ class PopCache:
         future: asyncio.Future[CallerMatch] = asyncio.get_running_loop().create_future()
         future.set_result(match)
         self._store(self._matches, key, future)
+        if key not in self._identities:
+            self._store(self._identities, key, future)
+
+    def put_identity(self, key: Key, identity: CallerMatch) -> None:
+        self._evict()
+        future: asyncio.Future[CallerMatch] = asyncio.get_running_loop().create_future()
+        future.set_result(identity)
+        self._store(self._identities, key, future)
 
     def forget(self, key: Key) -> None:
         self._rung.pop(key, None)
@@ -151,14 +188,29 @@ async def match_caller(session: AsyncSession, caller: str | None) -> CallerMatch
     return await complete_match(session, await identify_caller(session, caller))
 
 
-async def caller_match(session: AsyncSession, call: Call, cache: PopCache) -> CallerMatch:
+def other_party(call: Call | s.Call) -> str | None:
+    """Who calls in, or whom an agent calls out to."""
+    return call.dialled if call.direction == "out" and call.dialled else call.caller
+
+
+async def caller_match(session: AsyncSession, call: Call | s.Call, cache: PopCache) -> CallerMatch:
+    """Who is calling, with the single customer's history."""
     key = (call.source, call.call_id)
     match = await cache.get(key)
     if match is None:
-        # The other party: who calls in, or whom an agent calls out to.
-        match = await match_caller(session, call.dialled if call.direction == "out" and call.dialled else call.caller)
+        match = await match_caller(session, other_party(call))
         cache.put(key, match)
     return match
+
+
+async def caller_identity(session: AsyncSession, call: Call, cache: PopCache) -> CallerMatch:
+    """Who is calling, without the history: what storing the call needs."""
+    key = (call.source, call.call_id)
+    identity = await cache.identity(key)
+    if identity is None:
+        identity = await identify_caller(session, other_party(call))
+        cache.put_identity(key, identity)
+    return identity
 
 
 def caller_display(e164: str | None, raw: str | None) -> str | None:
@@ -184,22 +236,3 @@ async def live_pops(session: AsyncSession, extension: str, cache: PopCache) -> l
     or that missed frames while Redis was away, must show."""
     calls = await repository.live_calls_at(session, extension)
     return [pop(call, await caller_match(session, call, cache)) for call in calls]
-
-
-class AgentDirectory:
-    """Extension → the agent's user id, remembered for a short while (the ringing path asks it per call)."""
-
-    def __init__(self, ttl: float = 30.0) -> None:
-        self._ttl = ttl
-        self._entries: dict[str, tuple[float, int | None]] = {}
-
-    def get(self, extension: str) -> tuple[bool, int | None]:
-        entry = self._entries.get(extension)
-        if entry is None or entry[0] <= time.monotonic():
-            return False, None
-        return True, entry[1]
-
-    def put(self, extension: str, user_id: int | None) -> None:
-        if len(self._entries) > 10_000:
-            self._entries.clear()
-        self._entries[extension] = (time.monotonic() + self._ttl, user_id)

@@ -19,12 +19,24 @@ from contact_center import phones
 from contact_center.access import service as access_service
 from contact_center.calls import repository
 from contact_center.calls import schemas as s
-from contact_center.calls.screen_pop import PopCache, caller_match, pop, to_schema
+from contact_center.calls.screen_pop import PopCache, caller_identity, to_schema
 from contact_center.models import Call, Interaction
 from cti_bridge import contract as c
 
 VANISHED = "no longer at the PBX when the bridge reconnected"
-Message = s.ScreenPop | s.CallUpdate | s.DialResult | s.Display
+
+
+@dataclass(frozen=True, slots=True)
+class PopDue:
+    """The complete screen-pop of this call is owed to the channel's agent. The writer only needs to know
+    who is calling (one indexed lookup) to store the call; building the caller's history is the desk's
+    job after the commit, so the events behind this one never wait for it."""
+
+    agent_id: int
+    call: s.Call
+
+
+Message = s.ScreenPop | s.CallUpdate | s.DialResult | s.Display | PopDue
 
 
 @dataclass
@@ -75,45 +87,45 @@ def _notify_agent(call: Call, change: str, agent_id: int | None = None) -> list[
 async def _ringing(
     session: AsyncSession, call: Call, event: c.CallRinging, cache: PopCache
 ) -> list[tuple[str, Message]]:
-    agent = await repository.agent_for_extension(session, event.extension)
+    agent_id = await cache.agents.user_id(session, event.extension)
     if call.state not in ("answered", "ended", "abandoned"):
         call.state = "ringing"
         call.extension = event.extension
-        call.agent_id = agent.id if agent else None
-    match = await caller_match(session, call, cache)
-    call.customer_id = call.customer_id or (match.customers[0].id if match.match == "single" else None)
-    if agent is None:
+        call.agent_id = agent_id
+    identity = await caller_identity(session, call, cache)
+    call.customer_id = call.customer_id or (identity.customers[0].id if identity.match == "single" else None)
+    if agent_id is None:
         return []  # a phone no user of ours sits at: the call is logged, nobody to pop
     if call.customer_id is not None:  # the pop shows this customer's record to this agent
-        access_service.record(session, agent.id, call.customer_id, "screen-pop", None)
-    return [(agent_channel(agent.id), pop(call, match))]
+        access_service.record(session, agent_id, call.customer_id, "screen-pop", None)
+    return [(agent_channel(agent_id), PopDue(agent_id, to_schema(call)))]
 
 
 async def _answered(
     session: AsyncSession, call: Call, event: c.CallAnswered, cache: PopCache
 ) -> list[tuple[str, Message]]:
-    agent = await repository.agent_for_extension(session, event.extension)
+    agent_id = await cache.agents.user_id(session, event.extension)
     call.state = "answered" if call.state != "ended" else call.state
     call.extension = event.extension
-    call.agent_id = agent.id if agent else call.agent_id
+    call.agent_id = agent_id if agent_id is not None else call.agent_id
     call.answered_at = call.answered_at or _when(event)
     call.wait_seconds = event.wait_seconds if event.wait_seconds is not None else call.wait_seconds
     if call.customer_id is None:  # an outbound call, or one the bridge saw first when it was answered
-        match = await caller_match(session, call, cache)
-        call.customer_id = match.customers[0].id if match.match == "single" else None
+        identity = await caller_identity(session, call, cache)
+        call.customer_id = identity.customers[0].id if identity.match == "single" else None
     return _notify_agent(call, "answered")
 
 
 async def _ring_no_answer(
     session: AsyncSession, call: Call, event: c.CallRingNoAnswer, cache: PopCache
 ) -> list[tuple[str, Message]]:
-    agent = await repository.agent_for_extension(session, event.extension)
+    agent_id = await cache.agents.user_id(session, event.extension)
     cache.first_pops.discard((call.source, call.call_id, event.extension))  # the queue may ring this agent again
     if call.state == "ringing" and call.extension == event.extension:
         call.state, call.extension, call.agent_id = "offered", None, None
-    if agent is None:
+    if agent_id is None:
         return []
-    return [(agent_channel(agent.id), s.CallUpdate(call=to_schema(call), change="missed"))]
+    return [(agent_channel(agent_id), s.CallUpdate(call=to_schema(call), change="missed"))]
 
 
 async def _transferred(session: AsyncSession, call: Call, event: c.CallTransferred) -> list[tuple[str, Message]]:
@@ -142,8 +154,7 @@ async def _ended(session: AsyncSession, call: Call, event: c.CallEnded, cache: P
     call.wait_seconds = call.wait_seconds if call.wait_seconds is not None else event.wait_seconds
     call.hangup_by = call.hangup_by or event.hangup_by
     if event.extension and call.agent_id is None:
-        agent = await repository.agent_for_extension(session, event.extension)
-        call.agent_id = agent.id if agent else None
+        call.agent_id = await cache.agents.user_id(session, event.extension)
     cache.forget((call.source, call.call_id))
     session.add(_interaction(call))
     return _notify_agent(call, "ended")
@@ -166,9 +177,6 @@ def _interaction(call: Call) -> Interaction:
 
 
 async def _apply(session: AsyncSession, call: Call, event: c.CallEvent, cache: PopCache) -> list[tuple[str, Message]]:
-    if isinstance(event, c.CallOffered):
-        await caller_match(session, call, cache)  # warm the pop while the caller waits in the queue
-        return []
     if isinstance(event, c.CallRinging):
         return await _ringing(session, call, event, cache)
     if isinstance(event, c.CallAnswered):
@@ -216,11 +224,9 @@ async def _close_vanished(session: AsyncSession, snapshot: c.CallsSnapshot, cach
             continue
         ended = c.CallEnded(id=f"{snapshot.id}:{call.call_id}", call_id=call.call_id, at=snapshot.at,
                             source=snapshot.source, hangup_by="system", cause=VANISHED)  # fmt: skip
-        row = await repository.record_event(session, ended.id, "call.ended", _when(ended), None,
-                                            msgspec.to_builtins(ended))  # fmt: skip
+        await repository.record_event(session, ended.id, "call.ended", _when(ended), None,
+                                      msgspec.to_builtins(ended), call_row_id=call.id)  # fmt: skip
         messages += await _ended(session, call, ended, cache)
-        if row is not None:
-            await repository.link_event(session, row, call.id)
     return Outcome(messages=messages)
 
 
@@ -231,11 +237,14 @@ async def ingest(session: AsyncSession, event: c.CallEvent, cache: PopCache) -> 
     call = await repository.get_call(session, event.source, event.call_id, for_update=True) if bound_to_call else None
     if _repeats_what_the_call_has(call, event):
         return Outcome(duplicate=True)
+    if call is None and isinstance(event, c.CallEnded) and event.if_known:
+        return Outcome()  # the bridge could not tell whether we had this call: we did not
     tag = type(event).__struct_config__.tag
     data = msgspec.to_builtins(event)
     event_row = await repository.record_event(
-        session, event.id, str(tag), _when(event), getattr(event, "extension", None), data
-    )
+        session, event.id, str(tag), _when(event), getattr(event, "extension", None), data,
+        call_row_id=call.id if call is not None else None,
+    )  # fmt: skip
     if event_row is None:
         return Outcome(duplicate=True)
     if isinstance(event, c.OriginateResult):
@@ -244,6 +253,7 @@ async def ingest(session: AsyncSession, event: c.CallEvent, cache: PopCache) -> 
         return await _close_vanished(session, event, cache)
     if not bound_to_call:
         return Outcome()  # agent phone states feed the wallboard (issue #4)
+    new = call is None
     if call is None:
         call = _new_call(event)
         session.add(call)
@@ -251,5 +261,6 @@ async def ingest(session: AsyncSession, event: c.CallEvent, cache: PopCache) -> 
     _fill(call, event)
     messages = await _apply(session, call, event, cache)
     await session.flush()
-    await repository.link_event(session, event_row, call.id)
+    if new:  # the call's first event was stored before the call existed
+        await repository.link_event(session, event_row, call.id)
     return Outcome(messages=messages, call=call)

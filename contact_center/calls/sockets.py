@@ -28,7 +28,7 @@ from contact_center import phones, realtime
 from contact_center.auth.guards import DESK, current_user, requires
 from contact_center.calls import schemas as s
 from contact_center.calls.controllers import FEEDERS
-from contact_center.calls.flows import CallDesk, EventRejected
+from contact_center.calls.flows import CallDesk
 from contact_center.calls.screen_pop import live_pops
 from contact_center.counters import SOCKETS
 from contact_center.errors import DomainError
@@ -38,6 +38,7 @@ from cti_bridge import contract as c
 log = logging.getLogger(__name__)
 AGENT_STATES = ("available", "away", "wrap_up")
 WRITER_RESTART_SECONDS = 0.5
+WRITE_BATCH = 100  # events per transaction at most, when they queue up
 
 
 def _ack_frame(ack: c.Ack) -> str:
@@ -47,15 +48,14 @@ def _ack_frame(ack: c.Ack) -> str:
 async def _write_in_order(
     socket: WebSocket[Any, Any, Any], desk: CallDesk, backlog: asyncio.Queue[c.CallEvent]
 ) -> None:
-    """One event at a time, in arrival order: each is written, then published, then acknowledged; an
-    event that can never be stored is acknowledged as rejected, with its reason, and the stream goes on."""
+    """In arrival order: what arrived while the last write was under way is written together, then
+    published, then acknowledged; an event that can never be stored is acknowledged as rejected, with its
+    reason, and the stream goes on."""
     while True:
-        event = await backlog.get()
-        try:
-            await desk.store(event)
-            ack = c.Ack(ids=[event.id])
-        except EventRejected as refusal:
-            ack = c.Ack(ids=[], rejected={event.id: refusal.reason})
+        events = [await backlog.get()]
+        while not backlog.empty() and len(events) < WRITE_BATCH:
+            events.append(backlog.get_nowait())
+        ack = await desk.store_batch(events)
         await socket.send_data(_ack_frame(ack), mode="text")
 
 

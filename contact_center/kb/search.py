@@ -213,8 +213,10 @@ async def suggest(
     state = await searcher.state(session)
     if not text:
         return Suggestions(suggestions=[], query="", product=product)
-    hits = state.index.search(text, request.limit, product=_article_product(state, product),
-                              include_internal=include_internal)  # fmt: skip
+    # Off the event loop: cutting words is CPU work, and the first search loads jieba and spaCy's tables
+    # (seconds) — on the loop that stalled every call's screen-pop in the process meanwhile.
+    hits = await asyncio.to_thread(state.index.search, text, request.limit, product=_article_product(state, product),
+                                   include_internal=include_internal)  # fmt: skip
     return Suggestions(
         suggestions=[Suggestion(id=state.ids.get(h.external_id, 0), external_id=h.external_id, title=h.title,
                                 score=h.score, snippet=h.snippet, lang=h.lang, product=h.product, public=h.public)

@@ -137,7 +137,7 @@ async def classify(holder: ClassifierHolder, session: AsyncSession, text: str) -
     classifier = await holder.get(session)
     if classifier is None:
         raise NoModel("no classifier trained yet: run `contact-center nlp train` (or wait for the weekly job)")
-    return to_schema(classifier.predict(text))
+    return to_schema(await asyncio.to_thread(classifier.predict, text))  # CPU work: off the event loop
 
 
 def report(result: TrainResult, worst: int = 10) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from typing import Annotated, Any
@@ -42,7 +43,7 @@ async def _proposal(
     classifier = await holder.get(session)
     if classifier is None:
         return None
-    found = classifier.predict(f"{data.subject}\n{data.description}")
+    found = await asyncio.to_thread(classifier.predict, f"{data.subject}\n{data.description}")  # off the loop
     return ticket_service.CategoryProposal(None if found.unsure else found.category, found.confidence,
                                            found.model_version)  # fmt: skip
 

@@ -255,3 +255,18 @@ async def test_an_abandon_update_says_what_the_call_is_now(client: AsyncTestClie
         await _post(client, floor["pbx"], [gone])
         update = ws.receive_json(timeout=5)
         assert (update["type"], update["change"], update["call"]["state"]) == ("call_update", "abandoned", "abandoned")
+
+
+async def test_an_ending_the_bridge_could_not_place_ends_a_call_we_have_and_creates_none(
+    client: AsyncTestClient[Any], floor: dict[str, Any]
+) -> None:
+    _, alice = floor["alice"]
+    await _post(client, floor["pbx"], _offered_and_ringing("1700.9", "0912345678"))
+    now = time.time() + 1
+    endings = [
+        c.CallEnded(id="t:1700.9:e", call_id="1700.9", at=now, if_known=True),
+        c.CallEnded(id="t:1700.10:e", call_id="1700.10", at=now, if_known=True),  # a call we never had
+    ]
+    await _post(client, floor["pbx"], endings)
+    calls = (await client.get("/api/calls", headers=bearer(alice))).json()
+    assert {x["call_id"]: x["state"] for x in calls["items"]} == {"1700.9": "abandoned"}

@@ -5,13 +5,14 @@ next call still pops. Over the bridge socket and over HTTP, on SQLite and Postgr
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
 import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contact_center.calls import sockets
@@ -187,3 +188,40 @@ def test_the_contract_bounds_every_string() -> None:
     other = c.bounded(msgspec.structs.replace(event, id="x" * 499 + "z"))
     assert other.id != held.id  # two long ids sharing a prefix stay two ids
     assert c.bounded(c.CallEnded(id="a", call_id="b", at=1.0)) == c.CallEnded(id="a", call_id="b", at=1.0)
+
+
+async def test_events_that_queued_up_share_a_transaction_and_a_bad_one_is_refused_alone(
+    client: AsyncTestClient[Any], floor: dict[str, str], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    desk = client.app.state.call_desk
+    portal = client.blocking_portal  # the app runs on the portal's loop: its pool belongs there
+
+    async def in_app(events: list[c.CallEvent]) -> c.Ack:
+        def store() -> c.Ack:
+            for one in events:
+                portal.call(desk.received, one)
+            return portal.call(desk.store_batch, events)
+
+        return await asyncio.to_thread(store)
+
+    commits: list[int] = []
+    engine = desk.sessions.kw["bind"].sync_engine
+    listener = lambda _connection: commits.append(1)  # noqa: E731
+    event.listen(engine, "commit", listener)
+    try:
+        together = [*_call("batch.1"), *_call("batch.2")]
+        assert await in_app(together) == c.Ack(ids=[e.id for e in together])
+        assert len(commits) == 1
+
+        impossible = c.CallOffered(id="t:never:o", call_id="never", at=1e20, caller="0912345678")
+        mixed = [_call("batch.3")[0], impossible, _call("batch.3")[1]]
+        ack = await in_app(mixed)
+        assert ack.ids == ["t:batch.3:o", "t:batch.3:r"] and list(ack.rejected) == ["t:never:o"]
+    finally:
+        event.remove(engine, "commit", listener)
+    async with sessions() as session:
+        calls = {call.call_id: call.state for call in (await session.execute(select(Call))).scalars()}
+        timeline = (await session.execute(select(CallEvent.event_id))).scalars().all()
+    assert calls == {"batch.1": "ringing", "batch.2": "ringing", "batch.3": "ringing"}
+    assert sorted(timeline) == sorted(["t:batch.1:o", "t:batch.1:r", "t:batch.2:o", "t:batch.2:r", "t:batch.3:o",
+                                       "t:batch.3:r"])  # fmt: skip
