@@ -10,6 +10,7 @@ import html
 import os
 import re
 import secrets
+import signal
 import sys
 import time
 from pathlib import Path
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         upgrade(settings.database.url)
         print(f"database at head ({settings.database.backend})")
         return 0
-    if args.command in ("import", "seed", "kb", "nlp", "tickets") and settings.database.backend == "sqlite":
+    if args.command in ("import", "seed", "kb", "nlp", "tickets", "mail") and settings.database.backend == "sqlite":
         # The embedded database is ours to create; PostgreSQL is migrated by `db upgrade`.
         upgrade(settings.database.url)
     if args.command == "import":
@@ -63,6 +64,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(kb_import(settings, args.files))
     if args.command == "kb" and args.action == "suggest":
         return asyncio.run(kb_suggest(settings, args.text, args.limit, args.product, args.public))
+    if args.command == "mail" and args.action == "listen":
+        return asyncio.run(mail_listen(settings, args.host, args.port))
     if args.command == "users":
         return asyncio.run(_add_user(settings, args))
     if args.command == "token":
@@ -74,6 +77,30 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
         return demo.run(settings, port=args.port, customers=args.customers, calls_every=args.calls_every)
     raise CommandError(f"unknown command {args.command}")
+
+
+async def mail_listen(settings: Settings, host: str, port: int) -> int:
+    """Receives mail until stopped (Ctrl-C or SIGTERM)."""
+    from contact_center.mail import smtp
+
+    if not settings.mail_addresses:
+        raise CommandError("set MAIL_ADDRESSES to the support addresses to accept mail for (comma-separated)")
+    engine = create_engine(settings.database)
+    try:
+        server, inbox = await smtp.listen(create_session_factory(engine), settings.mail_addresses, host, port,
+                                          settings.mail_max_bytes)  # fmt: skip
+        print(f"receiving mail for {', '.join(sorted(settings.mail_addresses))} on {host}:{port}", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signal_number, stop.set)
+        await stop.wait()
+        server.close()
+        await server.wait_closed()
+        await inbox.drain()
+        return 0
+    finally:
+        await engine.dispose()
 
 
 def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:

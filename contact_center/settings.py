@@ -72,6 +72,9 @@ class Settings:
     secure_cookies: bool = False
     # Roles that may not sign in without two-factor sign-in (TOTP), e.g. "admin,supervisor".
     require_2fa_roles: frozenset[str] = frozenset()
+    # The support addresses mail is accepted for (the SMTP receiver answers 550 for any other).
+    mail_addresses: frozenset[str] = frozenset()
+    mail_max_bytes: int = 25 * 1024 * 1024
 
     @property
     def channels_backend(self) -> str:
@@ -109,6 +112,10 @@ def load_settings() -> Settings:
         trusted_proxies=frozenset(p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()),
         secure_cookies=os.environ.get("SECURE_COOKIES", "").lower() in ("1", "true", "yes", "on"),
         require_2fa_roles=frozenset(r.strip() for r in os.environ.get("REQUIRE_2FA_ROLES", "").split(",") if r.strip()),
+        mail_addresses=frozenset(
+            a.strip().lower() for a in os.environ.get("MAIL_ADDRESSES", "").split(",") if "@" in a.strip()
+        ),
+        mail_max_bytes=int(os.environ.get("MAIL_MAX_BYTES", str(25 * 1024 * 1024))),
     )
 
 

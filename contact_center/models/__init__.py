@@ -10,6 +10,7 @@ from contact_center.models.customer import Customer, CustomerPhone
 from contact_center.models.desk_lists import Disposition, Macro, SavedView
 from contact_center.models.interaction import Interaction
 from contact_center.models.kb import KbArticle, KbFeedback, KbRevision, KbSynonymGroup
+from contact_center.models.mail_inbox import InboundMail
 from contact_center.models.nlp_model import NlpModel
 from contact_center.models.offer import Offer, OfferImpression, OfferResponse, Snapshot
 from contact_center.models.purchase import Purchase
@@ -35,6 +36,7 @@ __all__ = [
     "Customer",
     "CustomerPhone",
     "Disposition",
+    "InboundMail",
     "Interaction",
     "KbArticle",
     "KbFeedback",

@@ -15,6 +15,7 @@ class TicketMessage(IdMixin, Base):
     __table_args__ = (
         Index("ix_ticket_messages_ticket_id_created_at", "ticket_id", "created_at"),
         Index("ix_ticket_messages_author_id", "author_id"),
+        Index("ix_ticket_messages_message_id", "message_id", unique=True),
     )
 
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
@@ -23,3 +24,9 @@ class TicketMessage(IdMixin, Base):
     visibility: Mapped[str] = mapped_column(String(16), default="public")
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # How it came or went: None when written at the desk; "web" (the portal), "email", "line".
+    channel: Mapped[str | None] = mapped_column(String(16))
+    direction: Mapped[str] = mapped_column(String(8), default="out", server_default="out")  # "in": the customer's
+    message_id: Mapped[str | None] = mapped_column(String(500))  # the e-mail's Message-ID, for threading
+    sender: Mapped[str | None] = mapped_column(String(320))  # the address it came from
+    delivery: Mapped[str | None] = mapped_column(String(16))  # outbound: sent, retrying, failed

@@ -238,7 +238,8 @@ async def reply(session: AsyncSession, customer_id: int, user_id: int, ticket_id
         raise Conflict(
             "this ticket was resolved more than {reopen_days} days ago: please open a new one", reopen_days=REOPEN_DAYS
         )
-    message = TicketMessage(ticket_id=found.id, author_id=user_id, visibility="public", body=body, created_at=now)
+    message = TicketMessage(ticket_id=found.id, author_id=user_id, visibility="public", body=body, created_at=now,
+                            channel="web", direction="in")  # fmt: skip
     session.add(message)
     if found.status in ("pending", "resolved") and can_move(found.status, "open"):
         await ticket_service.update(session, found.id, ts.TicketUpdate(status="open", note="customer replied"), user_id)

@@ -95,6 +95,11 @@ class TicketMessage(msgspec.Struct):
     body: str
     created_at: dt.datetime
     author_id: int | None = None
+    channel: str | None = None  # None: written at the desk; "web" (the portal), "email", "line"
+    direction: str = "out"  # "in": from the customer
+    message_id: str | None = None  # e-mail: its Message-ID
+    sender: str | None = None  # the address an inbound message came from
+    delivery: str | None = None  # outbound e-mail: sent, retrying, failed
 
 
 class TicketMessageCreate(msgspec.Struct):

@@ -255,7 +255,8 @@ MAX_MESSAGE_LENGTH = 20_000
 def message_schema(m: TicketMessage) -> s.TicketMessage:
     return s.TicketMessage(
         id=m.id, ticket_id=m.ticket_id, visibility=m.visibility, body=m.body, created_at=m.created_at,
-        author_id=m.author_id,
+        author_id=m.author_id, channel=m.channel, direction=m.direction, message_id=m.message_id, sender=m.sender,
+        delivery=m.delivery,
     )  # fmt: skip
 
 
