@@ -25,7 +25,7 @@ _SHOWN_ELSEWHERE = frozenset({"replied", "noted"})
 
 class Entry(msgspec.Struct):
     at: dt.datetime
-    kind: str  # reply | note | call | follow_up | an event kind (created, status_changed, assigned, ...)
+    kind: str  # inbound | reply | note | call | follow_up | an event kind (created, status_changed, ...)
     author: str | None = None
     body: str | None = None
     data: dict[str, Any] = {}
@@ -85,8 +85,9 @@ async def entries(session: AsyncSession, ticket_id: int) -> list[Entry]:
     """The ticket's story, oldest first (the conversation reads top to bottom, like every peer's)."""
     found: list[Entry] = []
     for m, author in await repository.messages_with_authors(session, ticket_id):
-        found.append(Entry(at=m.created_at, kind="note" if m.visibility == "internal" else "reply", author=author,
-                           body=m.body, data={"id": m.id}))  # fmt: skip
+        kind = "note" if m.visibility == "internal" else "inbound" if m.direction == "in" else "reply"
+        found.append(Entry(at=m.created_at, kind=kind, author=author or m.sender, body=m.body,
+                           data={"id": m.id, "channel": m.channel, "delivery": m.delivery}))  # fmt: skip
     for e, actor in await repository.events_with_actors(session, ticket_id):
         if e.kind not in _SHOWN_ELSEWHERE:
             found.append(Entry(at=e.at, kind=e.kind, author=actor, data=dict(e.data or {})))

@@ -9,6 +9,7 @@ import asyncio
 import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -155,3 +156,21 @@ async def test_too_big_is_refused_and_a_message_with_no_sender_is_kept_with_the_
     (entry,) = await _all(sessions, InboundMail)
     assert entry.outcome == "failed" and entry.reason == "no From address: nobody to answer"
     assert b"who am I" in entry.raw and await _all(sessions, Ticket) == []
+
+
+async def test_the_ticket_page_shows_the_customers_mail_as_theirs_in_both_languages(
+    sessions: async_sessionmaker[AsyncSession], receiver: smtp.SupportInbox, client: Any
+) -> None:
+    from tests.builders import make_user
+
+    await make_user(sessions, "agent", "alice", password="correct horse battery")
+    await _send(receiver.port, _mail("林美華 <mh@customer.example>", "冷氣漏水", "一直滴水"))  # type: ignore[attr-defined]
+    await receiver.drain()
+    (ticket,) = await _all(sessions, Ticket)
+    login = {"username": "alice", "password": "correct horse battery"}
+    assert (await client.post("/api/auth/login", json=login)).status_code == 201
+    for language, heading, channel in (("zh-TW", "客戶來信", "電子郵件"), ("en", "From the customer", "E-mail")):
+        page = await client.get(f"/desk/tickets/{ticket.id}", headers={"accept-language": language})
+        assert page.status_code == 200
+        entry = page.text.split('data-kind="inbound"', 1)[1].split("</li>", 1)[0]
+        assert heading in entry and channel in entry and "一直滴水" in entry, entry
