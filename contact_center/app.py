@@ -55,6 +55,7 @@ from contact_center.input_limits import InputLimits
 from contact_center.interactions.controllers import InteractionController
 from contact_center.kb.controllers import KbController
 from contact_center.kb.search import KbSearch
+from contact_center.mail import outbound
 from contact_center.metrics import RequestTiming, metrics
 from contact_center.nlp.controllers import NlpController
 from contact_center.nlp.service import ClassifierHolder
@@ -123,8 +124,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     channels.publish(data, channel)
                     feed.changed()
 
+                mail = outbound.configured(settings.smtp_url, settings.mail_from, settings.mail_addresses)
                 async with jobs.in_process(
-                    session_factory, publish, models_dir=settings.var_dir / "models" / "classifier"
+                    session_factory, publish, models_dir=settings.var_dir / "models" / "classifier", mail=mail
                 ):
                     yield
         await engine.dispose()

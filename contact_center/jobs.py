@@ -23,6 +23,7 @@ from contact_center.tasks import service as task_service
 
 log = logging.getLogger(__name__)
 Publish = Callable[[str, bytes], Awaitable[None]]
+MailOut = tuple[Any, Any]  # (outbound.SmtpTarget, outbound.Sender)
 SWEEP_SECONDS = float(os.environ.get("SLA_SWEEP_SECONDS", "5"))  # escalation latency after a deadline ≤ 2×
 FOLLOWUPS_SECONDS = 600.0
 NIGHTLY_SECONDS = 6 * 3600.0  # in-process stand-in for the nightly crons: every 6 h
@@ -39,6 +40,13 @@ async def run_sweep(sessions: async_sessionmaker[AsyncSession], publish: Publish
     for channel, message in notices:
         await publish(channel, msgspec.json.encode(message))
     return len(notices)
+
+
+async def run_mail_out(sessions: async_sessionmaker[AsyncSession], mail: MailOut) -> dict[str, int]:
+    """The e-mail replies that are due, sent (or scheduled again)."""
+    from contact_center.mail import outbound
+
+    return await outbound.send_due(sessions, *mail)
 
 
 async def run_followups(sessions: async_sessionmaker[AsyncSession]) -> int:
@@ -136,6 +144,7 @@ async def in_process(
     publish: Publish,
     every: float = SWEEP_SECONDS,
     models_dir: Path | None = None,
+    mail: MailOut | None = None,
 ) -> Any:
     """The in-process scheduler of the embedded mode: the arq worker's crons, as asyncio tasks."""
     tasks = [
@@ -151,6 +160,8 @@ async def in_process(
     tasks.append(asyncio.create_task(_periodic("repair anomaly scan", NIGHTLY_SECONDS,
                                                lambda: run_anomaly_scan(sessions, publish),
                                                first_delay=NIGHTLY_SECONDS)))  # fmt: skip
+    if mail is not None:  # e-mail replies, as often as the sweep
+        tasks.append(asyncio.create_task(_periodic("mail out", every, lambda: run_mail_out(sessions, mail))))
     if models_dir is not None:  # the classifier, weekly (the demo trains its first model while preparing)
         tasks.append(asyncio.create_task(_periodic("classifier training", RETRAIN_SECONDS,
                                                    lambda: run_retrain(sessions, models_dir),

@@ -75,6 +75,11 @@ class Settings:
     # The support addresses mail is accepted for (the SMTP receiver answers 550 for any other).
     mail_addresses: frozenset[str] = frozenset()
     mail_max_bytes: int = 25 * 1024 * 1024
+    # Where replies go out: smtp://host:port (STARTTLS when offered), smtps://host:port (TLS), with
+    # user:password@ when the server wants them. Unset: e-mail replies wait, marked "queued".
+    smtp_url: str | None = field(default=None, repr=False)
+    # The address replies come from (default: the first of MAIL_ADDRESSES).
+    mail_from: str | None = None
 
     @property
     def channels_backend(self) -> str:
@@ -116,6 +121,8 @@ def load_settings() -> Settings:
             a.strip().lower() for a in os.environ.get("MAIL_ADDRESSES", "").split(",") if "@" in a.strip()
         ),
         mail_max_bytes=int(os.environ.get("MAIL_MAX_BYTES", str(25 * 1024 * 1024))),
+        smtp_url=os.environ.get("SMTP_URL") or None,
+        mail_from=os.environ.get("MAIL_FROM") or None,
     )
 
 

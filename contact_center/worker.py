@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 
 from contact_center import jobs
 from contact_center.db.session import create_engine, create_session_factory
+from contact_center.mail import outbound
 from contact_center.settings import load_settings
 
 
@@ -33,6 +34,12 @@ async def anomaly_scan(ctx: dict[str, Any]) -> int | None:
 
 async def retrain(ctx: dict[str, Any]) -> str | None:
     return await jobs.run_retrain(ctx["sessions"], load_settings().var_dir / "models" / "classifier")
+
+
+async def mail_out(ctx: dict[str, Any]) -> dict[str, int] | None:
+    settings = load_settings()
+    mail = outbound.configured(settings.smtp_url, settings.mail_from, settings.mail_addresses)
+    return await jobs.run_mail_out(ctx["sessions"], mail) if mail is not None else None
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -61,10 +68,11 @@ def redis_settings() -> RedisSettings:
 
 
 class WorkerSettings:
-    functions: ClassVar[list[Any]] = [escalation_sweep, followups, nightly, anomaly_scan, retrain]
+    functions: ClassVar[list[Any]] = [escalation_sweep, followups, nightly, anomaly_scan, retrain, mail_out]
     # Every 5 s; `unique` keeps two workers from running the same cron tick (the sweep is idempotent anyway).
     cron_jobs: ClassVar[list[Any]] = [
         cron(escalation_sweep, second=set(range(0, 60, 5)), unique=True),
+        cron(mail_out, second=set(range(2, 60, 5)), unique=True, timeout=600),  # sends are at most BATCH × 30 s
         cron(followups, minute={0, 30}, second=0, unique=True),
         cron(nightly, hour={19}, minute={15}, second=0, unique=True),  # 03:15 in Taipei for a worker on UTC
         # 03:30 in Taipei, after the tiers; ~12 s over 1M tickets, so the timeout only catches a hang.

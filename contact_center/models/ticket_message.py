@@ -16,6 +16,7 @@ class TicketMessage(IdMixin, Base):
         Index("ix_ticket_messages_ticket_id_created_at", "ticket_id", "created_at"),
         Index("ix_ticket_messages_author_id", "author_id"),
         Index("ix_ticket_messages_message_id", "message_id", unique=True),
+        Index("ix_ticket_messages_delivery_next", "delivery", "next_attempt_at"),
     )
 
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
@@ -29,4 +30,7 @@ class TicketMessage(IdMixin, Base):
     direction: Mapped[str] = mapped_column(String(8), default="out", server_default="out")  # "in": the customer's
     message_id: Mapped[str | None] = mapped_column(String(500))  # the e-mail's Message-ID, for threading
     sender: Mapped[str | None] = mapped_column(String(320))  # the address it came from
-    delivery: Mapped[str | None] = mapped_column(String(16))  # outbound: sent, retrying, failed
+    delivery: Mapped[str | None] = mapped_column(String(16))  # outbound e-mail: queued, sent, retrying, failed
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column()
+    delivery_error: Mapped[str | None] = mapped_column(Text)

@@ -87,7 +87,8 @@ async def entries(session: AsyncSession, ticket_id: int) -> list[Entry]:
     for m, author in await repository.messages_with_authors(session, ticket_id):
         kind = "note" if m.visibility == "internal" else "inbound" if m.direction == "in" else "reply"
         found.append(Entry(at=m.created_at, kind=kind, author=author or m.sender, body=m.body,
-                           data={"id": m.id, "channel": m.channel, "delivery": m.delivery}))  # fmt: skip
+                           data={"id": m.id, "channel": m.channel, "delivery": m.delivery,
+                                 "delivery_error": m.delivery_error}))  # fmt: skip
     for e, actor in await repository.events_with_actors(session, ticket_id):
         if e.kind not in _SHOWN_ELSEWHERE:
             found.append(Entry(at=e.at, kind=e.kind, author=actor, data=dict(e.data or {})))

@@ -326,3 +326,15 @@ def tag_condition(session: AsyncSession, tag: str) -> ColumnElement[bool]:
         return Ticket.tags.op("@>")(func.jsonb_build_array(tag))
     each = func.json_each(Ticket.tags).table_valued("value")
     return select(1).select_from(each).where(each.c.value == tag).exists()
+
+
+async def last_inbound_channel(session: AsyncSession, ticket_id: int) -> str | None:
+    """The channel of the customer's latest message on the ticket ("" for one without a channel)."""
+    query = (
+        select(TicketMessage.channel)
+        .where(TicketMessage.ticket_id == ticket_id, TicketMessage.direction == "in")
+        .order_by(TicketMessage.id.desc())
+        .limit(1)
+    )
+    found = (await session.execute(query)).first()
+    return None if found is None else (found[0] or "")

@@ -274,6 +274,9 @@ async def add_message(
     ticket = await get(session, ticket_id, for_update=True)
     visibility = "internal" if data.internal else "public"
     message = TicketMessage(ticket_id=ticket.id, author_id=actor_id, visibility=visibility, body=body)
+    if visibility == "public" and await _answers_by_email(session, ticket):
+        # Sent by the mail job (contact_center.mail.outbound) once committed; the page shows its state.
+        message.channel, message.delivery, message.next_attempt_at = "email", "queued", clock.now()
     session.add(message)
     if visibility == "public" and ticket.first_response_at is None:
         ticket.first_response_at = clock.now()
@@ -283,6 +286,13 @@ async def add_message(
     _record(session, ticket, "replied" if visibility == "public" else "noted", actor_id, message_id=message.id)
     await search_index.refresh(session, [ticket.id])
     return message
+
+
+async def _answers_by_email(session: AsyncSession, ticket: Ticket) -> bool:
+    """The customer is answered in the channel they used: e-mail when they last wrote by e-mail (or the
+    ticket came by e-mail and they have not written since)."""
+    last = await repository.last_inbound_channel(session, ticket.id)
+    return last == "email" if last is not None else ticket.channel == "email"
 
 
 async def messages(session: AsyncSession, ticket_id: int, *, include_internal: bool = True) -> list[s.TicketMessage]:
