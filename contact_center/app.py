@@ -72,7 +72,7 @@ from contact_center.routing.controllers import (
 from contact_center.settings import Settings, get_settings
 from contact_center.sla.controllers import CalendarController, SlaPolicyController
 from contact_center.tasks.controllers import TaskController
-from contact_center.tickets.controllers import MacroController, TicketController
+from contact_center.tickets.controllers import MacroController, TicketController, attachment_file
 from contact_center.tickets.writer import TicketWriter
 from contact_center.wallboard.controllers import supervisor_socket, wallboard
 from contact_center.wallboard.feed import WallboardFeed
@@ -135,6 +135,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             health,
             metrics,
+            attachment_file,
             AuthController,
             AccessController,
             access_log,

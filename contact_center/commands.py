@@ -88,7 +88,7 @@ async def mail_listen(settings: Settings, host: str, port: int) -> int:
     engine = create_engine(settings.database)
     try:
         server, inbox = await smtp.listen(create_session_factory(engine), settings.mail_addresses, host, port,
-                                          settings.mail_max_bytes)  # fmt: skip
+                                          settings.mail_max_bytes, settings.var_dir)  # fmt: skip
         print(f"receiving mail for {', '.join(sorted(settings.mail_addresses))} on {host}:{port}", flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -91,7 +91,12 @@ async def cti_socket(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugin)
 
     writer = asyncio.create_task(_supervise_writer(socket, desk, backlog))
     SOCKETS.labels("cti").inc()
-    async with channels.start_subscription([realtime.BRIDGE]) as subscriber, subscriber.run_in_background(forward):
+    # join=False here and below: when the socket is gone, what is still queued for it cannot be sent, and
+    # waiting for it hung the close (a frame that arrived as the socket closed killed the sending task).
+    async with (
+        channels.start_subscription([realtime.BRIDGE]) as subscriber,
+        subscriber.run_in_background(forward, join=False),
+    ):
         try:
             async for raw in socket.iter_data(mode="text"):
                 try:
@@ -167,7 +172,7 @@ async def agent_socket(socket: WebSocket[Any, Any, Any], channels: ChannelsPlugi
     if redis is not None:
         redis.on_reconnect.add(missed.set)
     try:
-        async with subscription as subscriber, subscriber.run_in_background(forward):
+        async with subscription as subscriber, subscriber.run_in_background(forward, join=False):
             if user.extension:
                 await _replay_live_pops(socket, user.extension)
             await socket.send_data('{"type":"ready"}', mode="text")

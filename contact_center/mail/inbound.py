@@ -13,9 +13,11 @@ or a reply; a bounce marks the message that bounced as failed. The same Message-
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contact_center import attachments
 from contact_center.customers import schemas as customer_schemas
 from contact_center.customers import service as customer_service
 from contact_center.errors import DomainError
@@ -28,6 +30,7 @@ from contact_center.tickets import service as ticket_service
 OWN_ID_MARK = ".cc@"  # our Message-IDs: <t{ticket}.m{message}.{random}.cc@{domain}>
 MAX_SUBJECT = 300
 MAX_BODY = 20_000
+MAX_ATTACHMENTS = 20
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -51,15 +54,16 @@ def parse_message_id(raw: bytes) -> str | None:
     return parse(head + b"\r\n\r\n").message_id
 
 
-async def process(session: AsyncSession, entry: InboundMail) -> Outcome:
-    """What the message becomes; the entry records it. The caller commits."""
+async def process(session: AsyncSession, entry: InboundMail, var_dir: Path) -> Outcome:
+    """What the message becomes; the entry records it. The caller commits. Attachments go to the
+    attachment store under `var_dir`."""
     mail = parse(entry.raw)
-    outcome = await _route(session, entry, mail)
+    outcome = await _route(session, entry, mail, var_dir)
     entry.outcome, entry.reason, entry.ticket_id = outcome.outcome, outcome.reason, outcome.ticket_id
     return outcome
 
 
-async def _route(session: AsyncSession, entry: InboundMail, mail: Mail) -> Outcome:
+async def _route(session: AsyncSession, entry: InboundMail, mail: Mail, var_dir: Path) -> Outcome:
     if mail.message_id and OWN_ID_MARK in mail.message_id:
         return Outcome("own", "one of our own messages came back")
     if mail.message_id and (earlier := await repository.received_before(session, mail.message_id, entry.id)):
@@ -75,8 +79,8 @@ async def _route(session: AsyncSession, entry: InboundMail, mail: Mail) -> Outco
     if ticket_id is None and (tag := mail.ticket_tag) is not None:
         ticket_id = await _tagged(session, tag, mail.sender)
     if ticket_id is not None:
-        return await _reply(session, ticket_id, mail)
-    return await _new_ticket(session, mail, related_to=None)
+        return await _reply(session, ticket_id, mail, var_dir)
+    return await _new_ticket(session, mail, None, var_dir)
 
 
 async def _tagged(session: AsyncSession, ticket_id: int, sender: str) -> int | None:
@@ -89,14 +93,14 @@ async def _tagged(session: AsyncSession, ticket_id: int, sender: str) -> int | N
     return ticket.id if any(c.id == ticket.customer_id for c in customers) else None
 
 
-async def _reply(session: AsyncSession, ticket_id: int, mail: Mail) -> Outcome:
+async def _reply(session: AsyncSession, ticket_id: int, mail: Mail, var_dir: Path) -> Outcome:
     ticket = await repository.ticket(session, ticket_id)
     assert ticket is not None
     if ticket.status == "closed":
-        return await _new_ticket(session, mail, related_to=ticket.id)
+        return await _new_ticket(session, mail, ticket.id, var_dir)
     if ticket.status == "resolved":
         await ticket_service.update(session, ticket.id, ticket_schemas.TicketUpdate(status="open"), None)
-    _message(session, ticket.id, mail)
+    await _message(session, ticket.id, mail, var_dir)
     return Outcome("reply", None, ticket.id)
 
 
@@ -112,14 +116,14 @@ async def _customer(session: AsyncSession, mail: Mail) -> tuple[int | None, str 
     return customer.id, None
 
 
-async def _new_ticket(session: AsyncSession, mail: Mail, related_to: int | None) -> Outcome:
+async def _new_ticket(session: AsyncSession, mail: Mail, related_to: int | None, var_dir: Path) -> Outcome:
     customer_id, note = await _customer(session, mail)
     subject = (mail.subject or "").strip()[:MAX_SUBJECT] or "(no subject)"
     data = ticket_schemas.TicketCreate(kind="inquiry", subject=subject, description=mail.text[:MAX_BODY],
                                        customer_id=customer_id, channel="email")  # fmt: skip
     ticket = await ticket_service.create(session, data, None)
     await session.flush()
-    _message(session, ticket.id, mail)
+    await _message(session, ticket.id, mail, var_dir)
     if related_to is not None:
         try:
             link = ticket_schemas.TicketLinkCreate(other_id=related_to, kind="related")
@@ -130,7 +134,12 @@ async def _new_ticket(session: AsyncSession, mail: Mail, related_to: int | None)
     return Outcome("ticket", reason, ticket.id)
 
 
-def _message(session: AsyncSession, ticket_id: int, mail: Mail) -> None:
-    session.add(TicketMessage(ticket_id=ticket_id, author_id=None, visibility="public",
-                              body=(mail.text or mail.full_text or "(no text)")[:MAX_BODY], channel="email",
-                              direction="in", message_id=mail.message_id, sender=mail.sender))  # fmt: skip
+async def _message(session: AsyncSession, ticket_id: int, mail: Mail, var_dir: Path) -> None:
+    message = TicketMessage(ticket_id=ticket_id, author_id=None, visibility="public",
+                            body=(mail.text or mail.full_text or "(no text)")[:MAX_BODY], channel="email",
+                            direction="in", message_id=mail.message_id, sender=mail.sender)  # fmt: skip
+    session.add(message)
+    await session.flush()
+    for file in mail.attachments[:MAX_ATTACHMENTS]:
+        attachments.add(session, var_dir, ticket_id, message.id, file.filename, file.data, file.declared_type,
+                        inline=file.inline)  # fmt: skip

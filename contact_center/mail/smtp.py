@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -27,9 +28,10 @@ log = logging.getLogger(__name__)
 class SupportInbox:
     """aiosmtpd's handler: RCPT checks the address, DATA keeps the message and starts its processing."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], addresses: frozenset[str]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], addresses: frozenset[str], var_dir: Path) -> None:
         self.sessions = sessions
         self.addresses = addresses
+        self.var_dir = var_dir
         self._tasks: set[asyncio.Task[Any]] = set()
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str,
@@ -64,7 +66,7 @@ class SupportInbox:
                 entry = await db.get(InboundMail, entry_id, with_for_update=True)
                 if entry is None or entry.outcome != "new":
                     return None
-                outcome = await inbound.process(db, entry)
+                outcome = await inbound.process(db, entry, self.var_dir)
             log.info("mail: inbox entry %d → %s %s", entry_id, outcome.outcome, outcome.ticket_id or "")
             return outcome
         except Exception as error:
@@ -89,10 +91,10 @@ class SupportInbox:
 
 
 async def listen(sessions: async_sessionmaker[AsyncSession], addresses: frozenset[str], host: str, port: int,
-                 max_bytes: int) -> tuple[asyncio.Server, SupportInbox]:  # fmt: skip
+                 max_bytes: int, var_dir: Path) -> tuple[asyncio.Server, SupportInbox]:  # fmt: skip
     """Starts the receiver on host:port (in the running loop) and processes what was left pending."""
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
-    handler = SupportInbox(sessions, addresses)
+    handler = SupportInbox(sessions, addresses, var_dir)
     loop = asyncio.get_running_loop()
 
     def protocol() -> Any:

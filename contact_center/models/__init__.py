@@ -4,6 +4,7 @@ from contact_center.models.access_entry import AccessEntry
 from contact_center.models.agent_profile import AgentProfile
 from contact_center.models.api_token import ApiToken
 from contact_center.models.asset import Asset
+from contact_center.models.attachment import Attachment
 from contact_center.models.business_calendar import BusinessCalendarRow
 from contact_center.models.call import Call, CallEvent
 from contact_center.models.customer import Customer, CustomerPhone
@@ -30,6 +31,7 @@ __all__ = [
     "AgentProfile",
     "ApiToken",
     "Asset",
+    "Attachment",
     "BusinessCalendarRow",
     "Call",
     "CallEvent",

@@ -12,12 +12,14 @@ from litestar import Controller, Litestar, Request, Response, delete, get, patch
 from litestar.background_tasks import BackgroundTask
 from litestar.channels import ChannelsPlugin
 from litestar.params import Parameter
+from litestar.response import File
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contact_center import clock, realtime
+from contact_center import attachments, clock, realtime
 from contact_center.auth.guards import DESK, STAFF, current_user, requires
 from contact_center.bounded import Id
-from contact_center.models import Role
+from contact_center.errors import NotFound
+from contact_center.models import Attachment, Role
 from contact_center.nlp.service import ClassifierHolder
 from contact_center.pagination import DEFAULT_LIMIT, Page
 from contact_center.tickets import macros as ticket_macros
@@ -246,3 +248,16 @@ class MacroController(Controller):
 
 class MacroFor(msgspec.Struct):
     ticket_id: Id
+
+
+@get("/api/attachments/{attachment_id:int}", guards=[requires(*STAFF)], tags=["tickets"])
+async def attachment_file(request: Request[Any, Any, Any], db_session: AsyncSession, attachment_id: Id) -> File:
+    """A file that came with a ticket's message, always as a download, typed by its bytes."""
+    found = await db_session.get(Attachment, attachment_id)
+    if found is None:
+        raise NotFound("no attachment {attachment_id}", attachment_id=attachment_id)
+    path = attachments.path_of(request.app.state.settings.var_dir, found.sha256)
+    if not path.exists():
+        raise NotFound("the file of attachment {attachment_id} is missing from the store", attachment_id=attachment_id)
+    return File(path=path, filename=found.name, media_type=found.content_type, content_disposition_type="attachment",
+                headers={"X-Content-Type-Options": "nosniff"})  # fmt: skip

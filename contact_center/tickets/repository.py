@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center.models import (
     Asset,
+    Attachment,
     Call,
     Customer,
     Macro,
@@ -338,3 +339,8 @@ async def last_inbound_channel(session: AsyncSession, ticket_id: int) -> str | N
     )
     found = (await session.execute(query)).first()
     return None if found is None else (found[0] or "")
+
+
+async def attachments(session: AsyncSession, ticket_id: int) -> Sequence[Attachment]:
+    query = select(Attachment).where(Attachment.ticket_id == ticket_id).order_by(Attachment.id)
+    return (await session.execute(query)).scalars().all()

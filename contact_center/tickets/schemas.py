@@ -88,6 +88,13 @@ class TicketEvent(msgspec.Struct):
     actor_id: int | None = None
 
 
+class AttachmentOut(msgspec.Struct):
+    id: int
+    name: str
+    size: int
+    content_type: str  # what the bytes are, whatever the name says
+
+
 class TicketMessage(msgspec.Struct):
     id: int
     ticket_id: int
@@ -99,7 +106,8 @@ class TicketMessage(msgspec.Struct):
     direction: str = "out"  # "in": from the customer
     message_id: str | None = None  # e-mail: its Message-ID
     sender: str | None = None  # the address an inbound message came from
-    delivery: str | None = None  # outbound e-mail: sent, retrying, failed
+    delivery: str | None = None  # outbound e-mail: queued, sent, retrying, failed
+    attachments: list[AttachmentOut] = []
 
 
 class TicketMessageCreate(msgspec.Struct):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -11,7 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contact_center import clock
 from contact_center.errors import Conflict, NotFound, ValidationFailed
-from contact_center.models import Asset, Customer, Queue, Ticket, TicketEvent, TicketLink, TicketMessage, User
+from contact_center.models import (
+    Asset,
+    Attachment,
+    Customer,
+    Queue,
+    Ticket,
+    TicketEvent,
+    TicketLink,
+    TicketMessage,
+    User,
+)
 from contact_center.pagination import Page, check_window
 from contact_center.routing import rules as routing_rules
 from contact_center.sla import service as sla_service
@@ -252,11 +263,12 @@ async def search(session: AsyncSession, filters: TicketFilters, limit: int, offs
 MAX_MESSAGE_LENGTH = 20_000
 
 
-def message_schema(m: TicketMessage) -> s.TicketMessage:
+def message_schema(m: TicketMessage, files: Sequence[Attachment] = ()) -> s.TicketMessage:
     return s.TicketMessage(
         id=m.id, ticket_id=m.ticket_id, visibility=m.visibility, body=m.body, created_at=m.created_at,
         author_id=m.author_id, channel=m.channel, direction=m.direction, message_id=m.message_id, sender=m.sender,
         delivery=m.delivery,
+        attachments=[s.AttachmentOut(id=f.id, name=f.name, size=f.size, content_type=f.content_type) for f in files],
     )  # fmt: skip
 
 
@@ -298,7 +310,11 @@ async def _answers_by_email(session: AsyncSession, ticket: Ticket) -> bool:
 async def messages(session: AsyncSession, ticket_id: int, *, include_internal: bool = True) -> list[s.TicketMessage]:
     """A ticket's conversation, oldest first; internal notes only for staff."""
     await get(session, ticket_id)
-    return [message_schema(m) for m in await repository.messages(session, ticket_id, include_internal)]
+    found = await repository.messages(session, ticket_id, include_internal)
+    files: dict[int | None, list[Attachment]] = {}
+    for f in await repository.attachments(session, ticket_id):
+        files.setdefault(f.message_id, []).append(f)
+    return [message_schema(m, files.get(m.id, ())) for m in found]
 
 
 LINK_KINDS = ("related", "duplicate", "parent", "child")

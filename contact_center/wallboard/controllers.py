@@ -39,7 +39,7 @@ async def supervisor_socket(socket: WebSocket[Any, Any, Any], channels: Channels
     try:
         async with (
             channels.start_subscription([realtime.SUPERVISORS]) as subscriber,
-            subscriber.run_in_background(send),
+            subscriber.run_in_background(send, join=False),  # see calls/sockets.py
         ):
             async for _ in socket.iter_data(mode="text"):  # nothing to receive: changes go through REST
                 pass

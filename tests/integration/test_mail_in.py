@@ -19,6 +19,7 @@ from contact_center.customers import schemas as customer_schemas
 from contact_center.customers import service as customer_service
 from contact_center.mail import smtp
 from contact_center.models import Customer, InboundMail, Ticket, TicketMessage
+from contact_center.settings import Settings
 
 SUPPORT = "support@cc.example"
 
@@ -42,8 +43,12 @@ async def _send(port: int, message: EmailMessage, to: str = SUPPORT) -> None:
 
 
 @pytest.fixture
-async def receiver(sessions: async_sessionmaker[AsyncSession], unused_tcp_port: int) -> smtp.SupportInbox:
-    server, inbox = await smtp.listen(sessions, frozenset({SUPPORT}), "127.0.0.1", unused_tcp_port, 2_000_000)
+async def receiver(
+    sessions: async_sessionmaker[AsyncSession], unused_tcp_port: int, settings: Settings
+) -> smtp.SupportInbox:
+    server, inbox = await smtp.listen(
+        sessions, frozenset({SUPPORT}), "127.0.0.1", unused_tcp_port, 2_000_000, settings.var_dir
+    )
     inbox.port = unused_tcp_port  # type: ignore[attr-defined]
     yield inbox  # type: ignore[misc]
     server.close()
@@ -124,13 +129,15 @@ async def test_an_address_shared_by_two_customers_leaves_the_choice_to_the_agent
 
 
 async def test_a_message_kept_but_not_processed_when_the_receiver_stopped_is_processed_at_start(
-    sessions: async_sessionmaker[AsyncSession], unused_tcp_port: int
+    sessions: async_sessionmaker[AsyncSession], unused_tcp_port: int, settings: Settings
 ) -> None:
     from contact_center.mail import inbound
 
     async with sessions() as session, session.begin():
         inbound.keep(session, bytes(_mail("d@customer.example", "冰箱", "不冷")), "d@customer.example", [SUPPORT])
-    server, _ = await smtp.listen(sessions, frozenset({SUPPORT}), "127.0.0.1", unused_tcp_port, 1_000_000)
+    server, _ = await smtp.listen(
+        sessions, frozenset({SUPPORT}), "127.0.0.1", unused_tcp_port, 1_000_000, settings.var_dir
+    )
     server.close()
     await server.wait_closed()
     (entry,) = await _all(sessions, InboundMail)
@@ -174,3 +181,36 @@ async def test_the_ticket_page_shows_the_customers_mail_as_theirs_in_both_langua
         assert page.status_code == 200
         entry = page.text.split('data-kind="inbound"', 1)[1].split("</li>", 1)[0]
         assert heading in entry and channel in entry and "一直滴水" in entry, entry
+
+
+async def test_attachments_are_stored_typed_by_their_bytes_and_served_as_downloads_to_staff_only(
+    sessions: async_sessionmaker[AsyncSession], receiver: smtp.SupportInbox, client: Any
+) -> None:
+    from tests.builders import bearer, make_user
+
+    _, agent = await make_user(sessions, "agent", "alice")
+    _, customer = await make_user(sessions, "customer", "mei")
+    program = b"MZ\x90\x00" + b"\x00" * 200 + b"This program cannot be run in DOS mode"
+    photo = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    message = _mail("f@customer.example", "發票", "附上發票與照片")
+    message.add_attachment(program, maintype="application", subtype="pdf", filename="發票.pdf")
+    message.add_attachment(photo, maintype="image", subtype="png", filename="../../etc/冷氣.png")
+    message.add_attachment(photo, maintype="image", subtype="png", filename="again.png")  # the same bytes
+    await _send(receiver.port, message)  # type: ignore[attr-defined]
+    await receiver.drain()
+    (ticket,) = await _all(sessions, Ticket)
+    (first,) = (await client.get(f"/api/tickets/{ticket.id}/messages", headers=bearer(agent))).json()
+    files = {f["name"]: f for f in first["attachments"]}
+    assert set(files) == {"發票.pdf", "冷氣.png", "again.png"}  # a path in a name is not kept
+    assert files["發票.pdf"]["content_type"] == "application/x-msdownload"  # what the bytes are
+    assert files["冷氣.png"]["content_type"] == "image/png" and files["冷氣.png"]["size"] == len(photo)
+    download = await client.get(f"/api/attachments/{files['發票.pdf']['id']}", headers=bearer(agent))
+    assert download.status_code == 200 and download.content == program
+    assert download.headers["content-disposition"].startswith("attachment")
+    assert download.headers["x-content-type-options"] == "nosniff"
+    forbidden = await client.get(f"/api/attachments/{files['發票.pdf']['id']}", headers=bearer(customer))
+    assert forbidden.status_code == 403
+    missing = await client.get("/api/attachments/999999", headers=bearer(agent))
+    assert missing.status_code == 404 and "999999" in missing.json()["message"]
+    stored = [p for p in (receiver.var_dir / "attachments").rglob("*") if p.is_file()]
+    assert len(stored) == 2  # the same bytes once

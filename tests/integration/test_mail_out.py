@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from contact_center import clock
 from contact_center.mail import outbound, smtp
 from contact_center.models import InboundMail, Ticket, TicketMessage
+from contact_center.settings import Settings
 from tests.builders import bearer, make_user
 
 SUPPORT = "support@cc.example"
@@ -73,11 +74,13 @@ def _mail(sender: str, subject: str, body: str, **headers: str) -> EmailMessage:
 
 
 async def test_a_reply_goes_out_threaded_and_the_customers_answer_comes_back_into_the_ticket(
-    sessions: async_sessionmaker[AsyncSession], client: Any, smtp_server: Any, unused_tcp_port: int
+    sessions: async_sessionmaker[AsyncSession], client: Any, smtp_server: Any, unused_tcp_port: int, settings: Settings
 ) -> None:
     recorder, smtp_port = smtp_server
     _, agent = await make_user(sessions, "agent", "alice")
-    server, inbox = await smtp.listen(sessions, frozenset({SUPPORT}), "127.0.0.1", unused_tcp_port, 1_000_000)
+    server, inbox = await smtp.listen(
+        sessions, frozenset({SUPPORT}), "127.0.0.1", unused_tcp_port, 1_000_000, settings.var_dir
+    )
     try:
         first = _mail("林美華 <mh@customer.example>", "冷氣漏水", "一直滴水", Message_ID="<first@customer.example>")
         await _deliver(unused_tcp_port, first)
@@ -120,11 +123,13 @@ async def test_a_reply_goes_out_threaded_and_the_customers_answer_comes_back_int
 
 
 async def test_a_refused_reply_fails_with_the_servers_words_and_an_unreachable_server_is_tried_again(
-    sessions: async_sessionmaker[AsyncSession], client: Any, smtp_server: Any, unused_tcp_port: int
+    sessions: async_sessionmaker[AsyncSession], client: Any, smtp_server: Any, unused_tcp_port: int, settings: Settings
 ) -> None:
     recorder, smtp_port = smtp_server
     _, agent = await make_user(sessions, "agent", "alice")
-    server, inbox = await smtp.listen(sessions, frozenset({SUPPORT}), "127.0.0.1", unused_tcp_port, 1_000_000)
+    server, inbox = await smtp.listen(
+        sessions, frozenset({SUPPORT}), "127.0.0.1", unused_tcp_port, 1_000_000, settings.var_dir
+    )
     try:
         await _deliver(unused_tcp_port, _mail("gone@customer.example", "退貨", "想退貨"))
         await inbox.drain()
