@@ -171,7 +171,9 @@ async def test_the_ticket_page_shows_the_customers_mail_as_theirs_in_both_langua
     from tests.builders import make_user
 
     await make_user(sessions, "agent", "alice", password="correct horse battery")
-    await _send(receiver.port, _mail("林美華 <mh@customer.example>", "冷氣漏水", "一直滴水"))  # type: ignore[attr-defined]
+    message = _mail("林美華 <mh@customer.example>", "冷氣漏水", "一直滴水")
+    message.add_attachment(b"%PDF-1.4 warranty", maintype="application", subtype="pdf", filename="保固卡.pdf")
+    await _send(receiver.port, message)  # type: ignore[attr-defined]
     await receiver.drain()
     (ticket,) = await _all(sessions, Ticket)
     login = {"username": "alice", "password": "correct horse battery"}
@@ -181,6 +183,7 @@ async def test_the_ticket_page_shows_the_customers_mail_as_theirs_in_both_langua
         assert page.status_code == 200
         entry = page.text.split('data-kind="inbound"', 1)[1].split("</li>", 1)[0]
         assert heading in entry and channel in entry and "一直滴水" in entry, entry
+        assert 'data-testid="attachment"' in entry and "保固卡.pdf" in entry and 'href="/api/attachments/' in entry
 
 
 async def test_attachments_are_stored_typed_by_their_bytes_and_served_as_downloads_to_staff_only(
