@@ -56,6 +56,17 @@ def smtp_server(unused_tcp_port_factory: Any) -> Any:
     controller.stop()
 
 
+@pytest.fixture
+async def inbox(sessions: async_sessionmaker[AsyncSession], unused_tcp_port: int, settings: Settings) -> Any:
+    """Our SMTP receiver, for what customers send: (the inbox, its port)."""
+    server, receiver = await smtp.listen(sessions, frozenset({SUPPORT}), "127.0.0.1", unused_tcp_port, 1_000_000,
+                                         settings.var_dir)  # fmt: skip
+    yield receiver, unused_tcp_port
+    server.close()
+    await server.wait_closed()
+    await receiver.drain()
+
+
 async def _deliver(port: int, message: EmailMessage) -> None:
     def send() -> None:
         with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
@@ -74,48 +85,42 @@ def _mail(sender: str, subject: str, body: str, **headers: str) -> EmailMessage:
 
 
 async def test_a_reply_goes_out_threaded_and_the_customers_answer_comes_back_into_the_ticket(
-    sessions: async_sessionmaker[AsyncSession], client: Any, smtp_server: Any, unused_tcp_port: int, settings: Settings
+    sessions: async_sessionmaker[AsyncSession], client: Any, smtp_server: Any, inbox: Any
 ) -> None:
     recorder, smtp_port = smtp_server
+    receiver, port = inbox
     _, agent = await make_user(sessions, "agent", "alice")
-    server, inbox = await smtp.listen(
-        sessions, frozenset({SUPPORT}), "127.0.0.1", unused_tcp_port, 1_000_000, settings.var_dir
-    )
-    try:
-        first = _mail("林美華 <mh@customer.example>", "冷氣漏水", "一直滴水", Message_ID="<first@customer.example>")
-        await _deliver(unused_tcp_port, first)
-        await inbox.drain()
-        async with sessions() as session:
-            ticket = (await session.execute(select(Ticket))).scalar_one()
-        reply = await client.post(f"/api/tickets/{ticket.id}/messages", json={"body": "明天上午十點到府"},
-                                  headers=bearer(agent))  # fmt: skip
-        assert reply.status_code == 201, reply.text
-        assert reply.json()["channel"] == "email" and reply.json()["delivery"] == "queued"
-        note = await client.post(f"/api/tickets/{ticket.id}/messages", json={"body": "內部", "internal": True},
-                                 headers=bearer(agent))  # fmt: skip
-        assert note.json()["delivery"] is None  # an internal note never leaves
+    first = _mail("林美華 <mh@customer.example>", "冷氣漏水", "一直滴水", Message_ID="<first@customer.example>")
+    await _deliver(port, first)
+    await receiver.drain()
+    async with sessions() as session:
+        ticket = (await session.execute(select(Ticket))).scalar_one()
+    reply = await client.post(f"/api/tickets/{ticket.id}/messages", json={"body": "明天上午十點到府"},
+                              headers=bearer(agent))  # fmt: skip
+    assert reply.status_code == 201, reply.text
+    assert reply.json()["channel"] == "email" and reply.json()["delivery"] == "queued"
+    note = await client.post(f"/api/tickets/{ticket.id}/messages", json={"body": "內部", "internal": True},
+                             headers=bearer(agent))  # fmt: skip
+    assert note.json()["delivery"] is None  # an internal note never leaves
 
-        mail = outbound.configured(f"smtp://127.0.0.1:{smtp_port}", "客服中心 <support@cc.example>", frozenset())
-        assert mail is not None
-        assert await outbound.send_due(sessions, *mail) == {"sent": 1, "retrying": 0, "failed": 0}
-        ((to, sent),) = recorder.received
-        assert to == ["mh@customer.example"] and sent["In-Reply-To"] == "<first@customer.example>"
-        assert sent["Subject"] == f"Re: 冷氣漏水 [#{ticket.id}]" and sent.get_content().strip() == "明天上午十點到府"
-        assert sent["From"] == "客服中心 <support@cc.example>" and sent["Message-ID"].endswith(".cc@cc.example>")
-        messages = (await client.get(f"/api/tickets/{ticket.id}/messages", headers=bearer(agent))).json()
-        ours = next(m for m in messages if m["body"] == "明天上午十點到府")
-        assert ours["delivery"] == "sent" and f"<{ours['message_id']}>" == sent["Message-ID"]
-        assert await outbound.send_due(sessions, *mail) == {"sent": 0, "retrying": 0, "failed": 0}  # once
+    mail = outbound.configured(f"smtp://127.0.0.1:{smtp_port}", "客服中心 <support@cc.example>", frozenset())
+    assert mail is not None
+    assert await outbound.send_due(sessions, *mail) == {"sent": 1, "retrying": 0, "failed": 0}
+    ((to, sent),) = recorder.received
+    assert to == ["mh@customer.example"] and sent["In-Reply-To"] == "<first@customer.example>"
+    assert sent["Subject"] == f"Re: 冷氣漏水 [#{ticket.id}]" and sent.get_content().strip() == "明天上午十點到府"
+    assert sent["From"] == "客服中心 <support@cc.example>" and sent["Message-ID"].endswith(".cc@cc.example>")
+    messages = (await client.get(f"/api/tickets/{ticket.id}/messages", headers=bearer(agent))).json()
+    ours = next(m for m in messages if m["body"] == "明天上午十點到府")
+    assert ours["delivery"] == "sent" and f"<{ours['message_id']}>" == sent["Message-ID"]
+    assert await outbound.send_due(sessions, *mail) == {"sent": 0, "retrying": 0, "failed": 0}  # once
 
-        # The customer answers our message; and our own message bounced back by a loop starts nothing.
-        answer = _mail("mh@customer.example", f"Re: 冷氣漏水 [#{ticket.id}]", "好的，謝謝",
-                       In_Reply_To=sent["Message-ID"])  # fmt: skip
-        await _deliver(unused_tcp_port, answer)
-        await _deliver(unused_tcp_port, sent)
-        await inbox.drain()
-    finally:
-        server.close()
-        await server.wait_closed()
+    # The customer answers our message; and our own message bounced back by a loop starts nothing.
+    answer = _mail("mh@customer.example", f"Re: 冷氣漏水 [#{ticket.id}]", "好的，謝謝",
+                   In_Reply_To=sent["Message-ID"])  # fmt: skip
+    await _deliver(port, answer)
+    await _deliver(port, sent)
+    await receiver.drain()
     async with sessions() as session:
         outcomes = [(e.outcome, e.ticket_id) for e in (await session.execute(select(InboundMail).order_by(InboundMail.id))).scalars()]  # fmt: skip
         count = len((await session.execute(select(Ticket))).scalars().all())
@@ -123,26 +128,25 @@ async def test_a_reply_goes_out_threaded_and_the_customers_answer_comes_back_int
 
 
 async def test_a_refused_reply_fails_with_the_servers_words_and_an_unreachable_server_is_tried_again(
-    sessions: async_sessionmaker[AsyncSession], client: Any, smtp_server: Any, unused_tcp_port: int, settings: Settings
+    sessions: async_sessionmaker[AsyncSession],
+    client: Any,
+    smtp_server: Any,
+    inbox: Any,
+    unused_tcp_port_factory: Any,
 ) -> None:
     recorder, smtp_port = smtp_server
+    receiver, port = inbox
     _, agent = await make_user(sessions, "agent", "alice")
-    server, inbox = await smtp.listen(
-        sessions, frozenset({SUPPORT}), "127.0.0.1", unused_tcp_port, 1_000_000, settings.var_dir
-    )
-    try:
-        await _deliver(unused_tcp_port, _mail("gone@customer.example", "退貨", "想退貨"))
-        await inbox.drain()
-    finally:
-        server.close()
-        await server.wait_closed()
+    await _deliver(port, _mail("gone@customer.example", "退貨", "想退貨"))
+    await receiver.drain()
     async with sessions() as session:
         ticket = (await session.execute(select(Ticket))).scalar_one()
     for body in ("第一封", "第二封"):
         response = await client.post(f"/api/tickets/{ticket.id}/messages", json={"body": body}, headers=bearer(agent))
         assert response.status_code == 201
 
-    nowhere = outbound.configured(f"smtp://127.0.0.1:{unused_tcp_port}", SUPPORT, frozenset())  # nobody listens
+    closed = unused_tcp_port_factory()  # nobody listens there
+    nowhere = outbound.configured(f"smtp://127.0.0.1:{closed}", SUPPORT, frozenset())
     assert nowhere is not None
     assert await outbound.send_due(sessions, *nowhere) == {"sent": 0, "retrying": 2, "failed": 0}
     async with sessions() as session:
