@@ -84,14 +84,13 @@ class TicketPage(msgspec.Struct):
 async def entries(session: AsyncSession, ticket_id: int) -> list[Entry]:
     """The ticket's story, oldest first (the conversation reads top to bottom, like every peer's)."""
     found: list[Entry] = []
-    files: dict[int | None, list[dict[str, Any]]] = {}
-    for f in await repository.attachments(session, ticket_id):
-        files.setdefault(f.message_id, []).append({"id": f.id, "name": f.name, "size": f.size})
+    files = await repository.attachments_by_message(session, ticket_id)
     for m, author in await repository.messages_with_authors(session, ticket_id):
         kind = "note" if m.visibility == "internal" else "inbound" if m.direction == "in" else "reply"
+        shown = [{"id": f.id, "name": f.name, "size": f.size} for f in files.get(m.id, [])]
         found.append(Entry(at=m.created_at, kind=kind, author=author or m.sender, body=m.body,
                            data={"id": m.id, "channel": m.channel, "delivery": m.delivery,
-                                 "delivery_error": m.delivery_error, "files": files.get(m.id, [])}))  # fmt: skip
+                                 "delivery_error": m.delivery_error, "files": shown}))  # fmt: skip
     for e, actor in await repository.events_with_actors(session, ticket_id):
         if e.kind not in _SHOWN_ELSEWHERE:
             found.append(Entry(at=e.at, kind=e.kind, author=actor, data=dict(e.data or {})))

@@ -341,6 +341,10 @@ async def last_inbound_channel(session: AsyncSession, ticket_id: int) -> str | N
     return None if found is None else (found[0] or "")
 
 
-async def attachments(session: AsyncSession, ticket_id: int) -> Sequence[Attachment]:
+async def attachments_by_message(session: AsyncSession, ticket_id: int) -> dict[int | None, list[Attachment]]:
+    """A ticket's files, by the message they came with (None: the ticket's own)."""
     query = select(Attachment).where(Attachment.ticket_id == ticket_id).order_by(Attachment.id)
-    return (await session.execute(query)).scalars().all()
+    found: dict[int | None, list[Attachment]] = {}
+    for row in (await session.execute(query)).scalars():
+        found.setdefault(row.message_id, []).append(row)
+    return found

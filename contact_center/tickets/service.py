@@ -311,9 +311,7 @@ async def messages(session: AsyncSession, ticket_id: int, *, include_internal: b
     """A ticket's conversation, oldest first; internal notes only for staff."""
     await get(session, ticket_id)
     found = await repository.messages(session, ticket_id, include_internal)
-    files: dict[int | None, list[Attachment]] = {}
-    for f in await repository.attachments(session, ticket_id):
-        files.setdefault(f.message_id, []).append(f)
+    files = await repository.attachments_by_message(session, ticket_id)
     return [message_schema(m, files.get(m.id, ())) for m in found]
 
 
